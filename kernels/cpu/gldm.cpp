@@ -1,0 +1,108 @@
+// GLDM on the CPU: per region voxel, the number of neighbours (settings.distances, both
+// directions) whose bin differs by at most gldm_a, looked up in a zero-padded copy of the box.
+#include "../core/gldm.hpp"
+
+#include <cstdint>
+#include <vector>
+
+#include "../core/errors.hpp"
+#include "../core/neighbourhood.hpp"
+#include "texture_classes.hpp"
+
+namespace doseomics {
+namespace {
+
+// The GLDM over present grey levels and present dependence sizes, with the size of each column.
+struct GldmMatrix {
+  TextureMatrix matrix;
+  std::vector<double> gray_values;
+  std::vector<double> dependence_sizes;
+};
+
+// Count voxels by grey level and dependence, as PyRadiomics' calculate_gldm followed by the
+// deletion of absent grey levels and empty dependence columns.
+GldmMatrix build(const DiscretisedRegion& region, const Settings& settings) {
+  if (region.bins == nullptr || region.voxel_count <= 0 || region.max_bin <= 0)
+    throw InputError("GLDM: the region is empty");
+  if (settings.distance_count < 1 || settings.distance_count > kMaxDistances)
+    throw InputError("GLDM: distances must list 1 to 8 values");
+
+  const int force2d_dimension = settings.force2d ? settings.force2d_dimension : -1;
+  const int offset_count =
+      neighbour_offsets(region.size_zyx, settings.distances, settings.distance_count,
+                        force2d_dimension, true, nullptr, 0);
+  std::vector<Offset> offsets(static_cast<std::size_t>(offset_count));
+  neighbour_offsets(region.size_zyx, settings.distances, settings.distance_count, force2d_dimension,
+                    true, offsets.data(), offset_count);
+  int margin = 1;
+  for (int d = 0; d < settings.distance_count; ++d)
+    if (settings.distances[d] > margin) margin = settings.distances[d];
+  const PaddedBox box = padded_box(region, margin);
+  std::vector<long long> steps(offsets.size());
+  for (std::size_t k = 0; k < offsets.size(); ++k) steps[k] = box.step(offsets[k]);
+  std::vector<int> bins(static_cast<std::size_t>(box.voxel_count()));
+  fill_padded_bins(region, box, bins.data());
+
+  // counts[bin][dependence], over all bins for now; a voxel has 0..offset_count dependents.
+  const int width = offset_count + 1;
+  std::vector<std::int64_t> counts(static_cast<std::size_t>(region.max_bin + 1) * width, 0);
+  for (int z = 0; z < region.size_zyx[0]; ++z)
+    for (int y = 0; y < region.size_zyx[1]; ++y) {
+      const long long row_start = box.index(z, y, 0);
+      for (int x = 0; x < region.size_zyx[2]; ++x) {
+        const long long centre = row_start + x;
+        const int gray = bins[centre];
+        if (gray == 0) continue;
+        const int dependent =
+            gldm_dependence(bins.data(), centre, steps.data(), offset_count, settings.gldm_a);
+        ++counts[static_cast<std::size_t>(gray) * width + dependent];
+      }
+    }
+
+  GldmMatrix result;
+  std::vector<int> present_rows;
+  std::vector<char> column_used(static_cast<std::size_t>(width), 0);
+  for (int bin = 1; bin <= region.max_bin; ++bin) {
+    bool any = false;
+    for (int d = 0; d < width; ++d)
+      if (counts[static_cast<std::size_t>(bin) * width + d] != 0) {
+        any = true;
+        column_used[d] = 1;
+      }
+    if (!any) continue;
+    present_rows.push_back(bin);
+    result.gray_values.push_back(bin);
+    result.matrix.gray_levels.push_back(bin);
+  }
+  std::vector<int> present_columns;
+  for (int d = 0; d < width; ++d)
+    if (column_used[d]) {
+      present_columns.push_back(d);
+      result.dependence_sizes.push_back(d + 1);  // PyRadiomics' j counts the centre voxel
+    }
+  const int rows = static_cast<int>(present_rows.size());
+  const int cols = static_cast<int>(present_columns.size());
+  result.matrix.shape = {rows, cols};
+  result.matrix.values.resize(static_cast<std::size_t>(rows) * cols);
+  for (int r = 0; r < rows; ++r)
+    for (int c = 0; c < cols; ++c)
+      result.matrix.values[static_cast<std::size_t>(r) * cols + c] = static_cast<double>(
+          counts[static_cast<std::size_t>(present_rows[r]) * width + present_columns[c]]);
+  return result;
+}
+
+}  // namespace
+
+// GLDM matrix as PyRadiomics 3.1's P_gldm[0]: (present grey levels, present dependence sizes).
+TextureMatrix build_gldm_matrix(const DiscretisedRegion& region, const Settings& settings) {
+  return build(region, settings).matrix;
+}
+
+// The 14 GLDM features of a region, in gldm::Feature order.
+void compute_gldm_features(const DiscretisedRegion& region, const Settings& settings, double* out) {
+  const GldmMatrix m = build(region, settings);
+  gldm_features(m.matrix.values.data(), m.gray_values.data(), m.dependence_sizes.data(),
+                m.matrix.shape[0], m.matrix.shape[1], out);
+}
+
+}  // namespace doseomics

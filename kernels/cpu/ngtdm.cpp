@@ -1,0 +1,72 @@
+// NGTDM on the CPU: per region voxel, |i - mean of its valid neighbours| (settings.distances,
+// both directions), looked up in a zero-padded copy of the box.
+#include "../core/ngtdm.hpp"
+
+#include <cstdint>
+#include <vector>
+
+#include "../core/errors.hpp"
+#include "../core/neighbourhood.hpp"
+#include "texture_classes.hpp"
+
+namespace doseomics {
+
+// NGTDM as PyRadiomics 3.1's P_ngtdm[0]: one row {n_i, s_i, i} per present grey level. As in
+// PyRadiomics' C code (not its docstring), n_i counts every region voxel, isolated ones too.
+TextureMatrix build_ngtdm_matrix(const DiscretisedRegion& region, const Settings& settings) {
+  if (region.bins == nullptr || region.voxel_count <= 0 || region.max_bin <= 0)
+    throw InputError("NGTDM: the region is empty");
+  if (settings.distance_count < 1 || settings.distance_count > kMaxDistances)
+    throw InputError("NGTDM: distances must list 1 to 8 values");
+
+  const int force2d_dimension = settings.force2d ? settings.force2d_dimension : -1;
+  const int offset_count =
+      neighbour_offsets(region.size_zyx, settings.distances, settings.distance_count,
+                        force2d_dimension, true, nullptr, 0);
+  std::vector<Offset> offsets(static_cast<std::size_t>(offset_count));
+  neighbour_offsets(region.size_zyx, settings.distances, settings.distance_count, force2d_dimension,
+                    true, offsets.data(), offset_count);
+  int margin = 1;
+  for (int d = 0; d < settings.distance_count; ++d)
+    if (settings.distances[d] > margin) margin = settings.distances[d];
+  const PaddedBox box = padded_box(region, margin);
+  std::vector<long long> steps(offsets.size());
+  for (std::size_t k = 0; k < offsets.size(); ++k) steps[k] = box.step(offsets[k]);
+  std::vector<int> bins(static_cast<std::size_t>(box.voxel_count()));
+  fill_padded_bins(region, box, bins.data());
+
+  // Accumulated in array order, as PyRadiomics does, so s_i matches it bit for bit.
+  std::vector<std::int64_t> n(static_cast<std::size_t>(region.max_bin) + 1, 0);
+  std::vector<double> s(n.size(), 0.0);
+  for (int z = 0; z < region.size_zyx[0]; ++z)
+    for (int y = 0; y < region.size_zyx[1]; ++y) {
+      const long long row_start = box.index(z, y, 0);
+      for (int x = 0; x < region.size_zyx[2]; ++x) {
+        const long long centre = row_start + x;
+        const int gray = bins[centre];
+        if (gray == 0) continue;
+        ++n[gray];
+        s[gray] += ngtdm_difference(bins.data(), centre, steps.data(), offset_count);
+      }
+    }
+
+  TextureMatrix matrix;
+  for (int bin = 1; bin <= region.max_bin; ++bin) {
+    if (n[bin] == 0) continue;
+    matrix.gray_levels.push_back(bin);
+    matrix.values.push_back(static_cast<double>(n[bin]));
+    matrix.values.push_back(s[bin]);
+    matrix.values.push_back(bin);
+  }
+  matrix.shape = {static_cast<int>(matrix.gray_levels.size()), 3};
+  return matrix;
+}
+
+// The 5 NGTDM features of a region, in ngtdm::Feature order.
+void compute_ngtdm_features(const DiscretisedRegion& region, const Settings& settings,
+                            double* out) {
+  const TextureMatrix m = build_ngtdm_matrix(region, settings);
+  ngtdm_features(m.values.data(), m.shape[0], out);
+}
+
+}  // namespace doseomics
