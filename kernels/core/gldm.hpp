@@ -1,4 +1,4 @@
-// GLDM: the dependence count of one voxel and the features from a dependence matrix.
+// GLDM: the dependence test of one neighbour and the features from a dependence matrix.
 #pragma once
 
 #include "feature_names.hpp"
@@ -7,19 +7,12 @@
 
 namespace doseomics {
 
-// Number of neighbours of the voxel at `centre` in a zero-padded bin array whose bin differs from
-// its own by at most `alpha`; `steps` are the padded linear offsets of the neighbourhood.
-DOSEOMICS_HD inline int gldm_dependence(const int* padded_bins, long long centre,
-                                        const long long* steps, int step_count, int alpha) {
-  const int gray = padded_bins[centre];
-  int dependent = 0;
-  for (int k = 0; k < step_count; ++k) {
-    const int neighbour = padded_bins[centre + steps[k]];
-    if (neighbour == 0) continue;  // outside the box or the region
-    const int diff = gray > neighbour ? gray - neighbour : neighbour - gray;
-    dependent += diff <= alpha;
-  }
-  return dependent;
+// 1 when a valid neighbour of bin `neighbour` (0: outside the box or the region) depends on a
+// centre voxel of bin `centre`, i.e. |centre - neighbour| <= alpha; else 0. Branch-free so that
+// loops over a row vectorise.
+DOSEOMICS_HD inline int gldm_dependent(int centre, int neighbour, int alpha) {
+  const int diff = centre > neighbour ? centre - neighbour : neighbour - centre;
+  return static_cast<int>(neighbour != 0) & static_cast<int>(diff <= alpha);
 }
 
 // The 14 GLDM features (order of gldm::Feature) from P (n_gray x n_dependence voxel counts,

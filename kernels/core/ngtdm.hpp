@@ -7,21 +7,15 @@
 
 namespace doseomics {
 
-// |i - mean of the valid neighbours' bins| for the voxel at `centre` in a zero-padded bin array,
-// 0 when it has no valid neighbour (PyRadiomics still counts such a voxel in n_i).
-DOSEOMICS_HD inline double ngtdm_difference(const int* padded_bins, long long centre,
-                                            const long long* steps, int step_count) {
-  long long sum = 0;  // exact, as PyRadiomics' double sum of integers
-  int count = 0;
-  for (int k = 0; k < step_count; ++k) {
-    const int neighbour = padded_bins[centre + steps[k]];
-    if (neighbour == 0) continue;  // outside the box or the region
-    sum += neighbour;
-    ++count;
-  }
-  if (count == 0) return 0.0;
-  const double diff = static_cast<double>(padded_bins[centre]) -
-                      static_cast<double>(sum) / static_cast<double>(count);
+// |i - mean of its valid neighbours' bins| for a voxel of bin `gray` whose `neighbour_count` valid
+// neighbours sum to `neighbour_sum`; 0 without a valid neighbour (PyRadiomics still counts such a
+// voxel in n_i).
+DOSEOMICS_HD inline double ngtdm_difference(int gray, long long neighbour_sum,
+                                            int neighbour_count) {
+  if (neighbour_count == 0) return 0.0;
+  // The sum of integers is exact in double, as in PyRadiomics' C code.
+  const double diff = static_cast<double>(gray) -
+                      static_cast<double>(neighbour_sum) / static_cast<double>(neighbour_count);
   return diff < 0 ? -diff : diff;
 }
 

@@ -11,6 +11,52 @@
 
 namespace doseomics {
 
+namespace {
+
+constexpr int kChunk = 16;  // voxels of a row processed together
+
+// Add a chunk of neighbour bins to the chunk's sums and counts (0: outside the box or the region).
+// Kept out of line with a fixed trip count: inlined, GCC unrolls-and-jams the offset loop and
+// gives up on SIMD.
+template <typename Sum>
+[[gnu::noinline]] void add_neighbours(const int* __restrict neighbour, Sum* __restrict sum,
+                                      int* __restrict count) {
+  for (int x = 0; x < kChunk; ++x) {
+    sum[x] += neighbour[x];
+    count[x] += neighbour[x] != 0;
+  }
+}
+
+// n_i and s_i over the region: neighbour sums and counts a chunk of a row at a time, one offset
+// at a time, so the loop over the chunk vectorises (local accumulators cannot alias the bins); s_i
+// then accumulates in array order, as PyRadiomics does, so it matches bit for bit.
+template <typename Sum>
+void accumulate(const DiscretisedRegion& region, const PaddedBox& box, const int* bins,
+                const std::vector<long long>& steps, std::vector<std::int64_t>& n,
+                std::vector<double>& s) {
+  const int nx = region.size_zyx[2];
+  for (int z = 0; z < region.size_zyx[0]; ++z)
+    for (int y = 0; y < region.size_zyx[1]; ++y)
+      for (int x0 = 0; x0 < nx; x0 += kChunk) {
+        const int* centre = bins + box.index(z, y, x0);
+        const int len = nx - x0 < kChunk ? nx - x0 : kChunk;
+        bool any = false;
+        for (int x = 0; x < len; ++x) any |= centre[x] != 0;
+        if (!any) continue;
+        Sum sum[kChunk] = {};
+        int count[kChunk] = {};
+        for (const long long step : steps) add_neighbours(centre + step, sum, count);
+        for (int x = 0; x < len; ++x) {
+          const int gray = centre[x];
+          if (gray == 0) continue;
+          ++n[gray];
+          s[gray] += ngtdm_difference(gray, sum[x], count[x]);
+        }
+      }
+}
+
+}  // namespace
+
 // NGTDM as PyRadiomics 3.1's P_ngtdm[0]: one row {n_i, s_i, i} per present grey level. As in
 // PyRadiomics' C code (not its docstring), n_i counts every region voxel, isolated ones too.
 TextureMatrix build_ngtdm_matrix(const DiscretisedRegion& region, const Settings& settings) {
@@ -32,23 +78,18 @@ TextureMatrix build_ngtdm_matrix(const DiscretisedRegion& region, const Settings
   const PaddedBox box = padded_box(region, margin);
   std::vector<long long> steps(offsets.size());
   for (std::size_t k = 0; k < offsets.size(); ++k) steps[k] = box.step(offsets[k]);
-  std::vector<int> bins(static_cast<std::size_t>(box.voxel_count()));
+  // kChunk spare voxels at the end: chunk loops read a whole chunk past a row's last voxel.
+  std::vector<int> bins(static_cast<std::size_t>(box.voxel_count()) + kChunk, 0);
   fill_padded_bins(region, box, bins.data());
 
-  // Accumulated in array order, as PyRadiomics does, so s_i matches it bit for bit.
   std::vector<std::int64_t> n(static_cast<std::size_t>(region.max_bin) + 1, 0);
   std::vector<double> s(n.size(), 0.0);
-  for (int z = 0; z < region.size_zyx[0]; ++z)
-    for (int y = 0; y < region.size_zyx[1]; ++y) {
-      const long long row_start = box.index(z, y, 0);
-      for (int x = 0; x < region.size_zyx[2]; ++x) {
-        const long long centre = row_start + x;
-        const int gray = bins[centre];
-        if (gray == 0) continue;
-        ++n[gray];
-        s[gray] += ngtdm_difference(bins.data(), centre, steps.data(), offset_count);
-      }
-    }
+  // int32 neighbour sums vectorise twice as wide; they suffice unless bins are huge.
+  const bool narrow = static_cast<long long>(offset_count) * region.max_bin <= 2147483647LL;
+  if (narrow)
+    accumulate<std::int32_t>(region, box, bins.data(), steps, n, s);
+  else
+    accumulate<std::int64_t>(region, box, bins.data(), steps, n, s);
 
   TextureMatrix matrix;
   for (int bin = 1; bin <= region.max_bin; ++bin) {
