@@ -1,8 +1,9 @@
 // The feature catalogue: every feature the engine computes, with PyRadiomics' names and order.
 //
 // Classes are in PyRadiomics' output order (alphabetical module names) and features within a class
-// in the order PyRadiomics lists them (ASCII-sorted method names). Each class's compute function
-// writes its features into an array indexed by that class's enum below.
+// in the order PyRadiomics lists them: ASCII-sorted method names get<Name>FeatureValue, so
+// MeanAbsoluteDeviation comes before Mean.
+// Each class's compute function writes its features into an array indexed by its enum below.
 #pragma once
 
 #include <string>
@@ -25,8 +26,8 @@ enum Feature {
   InterquartileRange,
   Kurtosis,
   Maximum,
-  Mean,
   MeanAbsoluteDeviation,
+  Mean,
   Median,
   Minimum,
   Range,
