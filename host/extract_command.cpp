@@ -70,6 +70,7 @@ struct CaseInput {
   std::vector<std::string> values;
   std::string image, mask, label_cell;
   std::string name;
+  std::string label_channel_cell;
 };
 
 // Load every case's region (in parallel, one case per task), then append them to `batch` in case
@@ -83,6 +84,11 @@ void load_cases(const std::vector<CaseInput>& inputs, int default_label, unsigne
     results[i].input_values = inputs[i].values;
     try {
       const int label = parse_label_cell(inputs[i].label_cell).value_or(default_label);
+      const std::string& channel = inputs[i].label_channel_cell;
+      if (channel.find_first_not_of(" \t0") != std::string::npos)  // empty or 0 only
+        throw InputError("Label_channel '" + channel +
+                         "' is not supported (vector-valued masks are not; use 0 or leave it "
+                         "empty)");
       results[i].source =
           add_image_region(local[i], inputs[i].image, inputs[i].mask, label, inputs[i].name);
       results[i].loaded = true;
@@ -157,7 +163,8 @@ int run_extract(const ExtractOptions& options, std::ostream& out, std::ostream& 
       for (const BatchCase& c : table.cases)
         inputs.push_back(CaseInput{c.values, c.image, c.mask, c.label,
                                    "case " + std::to_string(inputs.size() + 1) + " (" +
-                                       options.input + " line " + std::to_string(c.line) + ")"});
+                                       options.input + " line " + std::to_string(c.line) + ")",
+                                   c.label_channel});
       if (inputs.empty())
         throw InputError("batch file '" + options.input + "': no cases to process");
     } else {
@@ -166,7 +173,7 @@ int run_extract(const ExtractOptions& options, std::ostream& out, std::ostream& 
       const std::string image = fs::absolute(options.input).lexically_normal().string();
       const std::string mask = fs::absolute(options.mask).lexically_normal().string();
       columns = {"Image", "Mask"};
-      inputs.push_back(CaseInput{{image, mask}, image, mask, "", "case 1"});
+      inputs.push_back(CaseInput{{image, mask}, image, mask, "", "case 1", ""});
     }
   } catch (const std::exception& e) {
     err << prefix << "error: " << e.what() << '\n';

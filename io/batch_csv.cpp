@@ -105,12 +105,13 @@ BatchTable parse_batch_csv(const std::string& text, const std::string& path) {
   const std::vector<CsvRecord> records = parse_csv(text, origin);
   if (records.empty()) throw InputError(origin + ": is empty (expected a header with Image,Mask)");
   table.columns = records.front().fields;
-  int image_column = -1, mask_column = -1, label_column = -1;
+  int image_column = -1, mask_column = -1, label_column = -1, channel_column = -1;
   for (std::size_t c = 0; c < table.columns.size(); ++c) {
     const std::string& name = table.columns[c];
     if (name == "Image" && image_column < 0) image_column = static_cast<int>(c);
     if (name == "Mask" && mask_column < 0) mask_column = static_cast<int>(c);
     if (name == "Label" && label_column < 0) label_column = static_cast<int>(c);
+    if (name == "Label_channel" && channel_column < 0) channel_column = static_cast<int>(c);
   }
   if (image_column < 0)
     throw InputError(origin + ": required column \"Image\" not present in the header " +
@@ -149,6 +150,7 @@ BatchTable parse_batch_csv(const std::string& text, const std::string& path) {
     batch_case.values[image_column] = batch_case.image;
     batch_case.values[mask_column] = batch_case.mask;
     if (label_column >= 0) batch_case.label = batch_case.values[label_column];
+    if (channel_column >= 0) batch_case.label_channel = batch_case.values[channel_column];
     table.cases.push_back(std::move(batch_case));
   }
   return table;

@@ -1,5 +1,5 @@
 // PyRadiomics batch CSVs: one case per row, `Image` and `Mask` columns (case-sensitive) required,
-// `Label` optional, every column kept in input order for the output.
+// `Label` and `Label_channel` optional, every column kept in input order for the output.
 #pragma once
 
 #include <cstddef>
@@ -29,6 +29,7 @@ struct BatchCase {
   std::string image;                // absolute path
   std::string mask;                 // absolute path
   std::string label;                // the `Label` cell as written ("" when absent or empty)
+  std::string label_channel;        // the `Label_channel` cell as written ("" when absent)
 };
 
 struct BatchTable {

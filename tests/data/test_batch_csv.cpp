@@ -112,6 +112,7 @@ TEST_CASE("A batch CSV keeps every column in order and resolves paths against it
   CHECK(second.image == absolute_image);
   CHECK(second.label == "");
   CHECK(second.values[4] == "note, with comma");
+  CHECK(second.label_channel == "");
   // Rows 4 and 5 lack an Image or a Mask: skipped, each with a warning naming its line.
   REQUIRE(table.warnings.size() == 2);
   CHECK(table.warnings[0].find("line 4") != std::string::npos);

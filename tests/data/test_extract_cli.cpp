@@ -232,6 +232,24 @@ TEST_CASE("Bad parameters and usage exit with code 1 and a message naming the ca
   CHECK(run.out.find("doseomics") != std::string::npos);
 }
 
+TEST_CASE("Batch rows with an unusable Label or Label_channel fail alone", "[cli]") {
+  CliTempDir dir;
+  const std::string image = data_file("brain1_image.nrrd");
+  const std::string mask = data_file("brain1_label.nrrd");
+  const std::string batch =
+      dir.write("cases.csv", "Image,Mask,Label,Label_channel\n" + image + "," + mask + ",1,0\n" +
+                                 image + "," + mask + ",1,2\n" + image + "," + mask + ",x,\n");
+  const CliRun run = run_cli(dir, "extract " + quote(batch));
+  INFO(run.err);
+  CHECK(run.exit_code == 2);
+  CHECK(run.err.find("2 of 3 cases failed") != std::string::npos);
+  const auto rows = csv_rows(run.out);
+  REQUIRE(rows.size() == 4);
+  CHECK(rows[1].back().empty());
+  CHECK(rows[2].back().find("Label_channel") != std::string::npos);
+  CHECK(rows[3].back().find("Label 'x'") != std::string::npos);
+}
+
 TEST_CASE("A case whose label is absent fails alone with exit code 2", "[cli]") {
   CliTempDir dir;
   const CliRun run = run_cli(dir, "extract " + quote(data_file("brain1_image.nrrd")) + " " +
