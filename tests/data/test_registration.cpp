@@ -27,6 +27,9 @@ constexpr double kIdentityResampleTolerance = 1e-4;
 // Round trip of a transform through inverse/compose, in mm.
 constexpr double kCompositionToleranceMm = 1e-9;
 
+// Trilinear interpolation of the smooth planted dose on 2-2.5 mm grids: h^2/8 * |f''| per axis.
+constexpr double kDoseInterpolationToleranceGy = 0.3;
+
 constexpr double kDegree = 3.14159265358979323846 / 180.0;
 constexpr unsigned kNoiseSeed = 20240611;
 
@@ -111,6 +114,22 @@ void paint(FloatImage3D* image, const double (&values)[kTissueCount],
     const Point3D p = grid_to_phantom.apply(physical_point(image, it.GetIndex()));
     it.Set(static_cast<float>(phantom_value(values, p) + noise(generator)));
   }
+}
+
+// A smooth planted dose (Gy) in phantom coordinates: a Gaussian peak of 50 Gy, sigma 25 mm.
+double planted_dose_gy(const Point3D& p) {
+  const Point3D peak = {10, -5, 4};
+  double distance2 = 0.0;
+  for (int i = 0; i < 3; ++i) distance2 += (p[i] - peak[i]) * (p[i] - peak[i]);
+  return 50.0 * std::exp(-distance2 / (2.0 * 25.0 * 25.0));
+}
+
+// The planted dose seen through `grid_to_phantom`.
+void paint_dose(FloatImage3D* image, const RigidTransform& grid_to_phantom) {
+  itk::ImageRegionIteratorWithIndex<FloatImage3D> it(image, image->GetLargestPossibleRegion());
+  for (; !it.IsAtEnd(); ++it)
+    it.Set(static_cast<float>(
+        planted_dose_gy(grid_to_phantom.apply(physical_point(image, it.GetIndex())))));
 }
 
 // The body (first ellipsoid) on the grid of `like`.
@@ -300,6 +319,32 @@ TEST_CASE("Resampled images have exactly the reference grid", "[registration]") 
   const auto mask = resample_mask_onto_grid(reference, dose, RigidTransform::identity());
   CHECK(mask->GetLargestPossibleRegion() == dose->GetLargestPossibleRegion());
   CHECK(mask->GetOrigin() == dose->GetOrigin());
+}
+
+TEST_CASE("A dose on the moving grid reaches the fixed grid through the transform as it comes",
+          "[registration]") {
+  // The registration transform maps fixed points to moving points; resampling a dose from the
+  // moving (CT) grid onto the fixed (MR) grid uses it uninverted. Inverting it is pitfall 5.
+  const RigidTransform fixed_to_moving = planted_transform();
+  auto dose_on_moving = make_grid<FloatImage3D>({80, 80, 40}, {2, 2, 2.5}, {3, -4, 2});
+  paint_dose(dose_on_moving, fixed_to_moving.inverse());
+  auto expected = make_grid<FloatImage3D>({64, 64, 32}, {2, 2, 3}, {0, 0, 0});
+  paint_dose(expected, RigidTransform::identity());
+  const MaskImage3D::Pointer body = body_mask(expected);
+
+  const auto largest_error = [&](const RigidTransform& transform) {
+    const auto resampled = resample_dose_onto_grid(dose_on_moving, expected, transform);
+    double largest = 0.0;
+    itk::ImageRegionIteratorWithIndex<FloatImage3D> it(expected,
+                                                       expected->GetLargestPossibleRegion());
+    for (; !it.IsAtEnd(); ++it)
+      if (body->GetPixel(it.GetIndex()) != 0)
+        largest =
+            std::max(largest, std::abs(double(resampled->GetPixel(it.GetIndex())) - it.Get()));
+    return largest;
+  };
+  CHECK(largest_error(fixed_to_moving) < kDoseInterpolationToleranceGy);
+  CHECK(largest_error(fixed_to_moving.inverse()) > 10 * kDoseInterpolationToleranceGy);
 }
 
 TEST_CASE("A resampled mask stays binary", "[registration]") {
