@@ -31,15 +31,22 @@ ParsedFile::ParsedFile(const std::string& path, bool stop_before_pixel_data)
     throw InputError("DICOM file '" + path + "': is not a regular file");
   reader_->SetFileName(path.c_str());
   bool parsed = false;
+  const gdcm::Tag pixel_tag(0x7fe0, 0x0010);
   try {
+    // Skipping the pixel data leaves the stream at the start of its value.
     parsed =
-        stop_before_pixel_data ? reader_->ReadUpToTag(gdcm::Tag(0x7fe0, 0x0010)) : reader_->Read();
+        stop_before_pixel_data ? reader_->ReadUpToTag(pixel_tag, {pixel_tag}) : reader_->Read();
   } catch (const std::exception& exception) {
     throw InputError("DICOM file '" + path + "': cannot be parsed (" + exception.what() + ")");
   }
   if (!parsed)
     throw InputError("DICOM file '" + path +
                      "': cannot be parsed as DICOM (not DICOM, or truncated/corrupt)");
+  if (stop_before_pixel_data) {
+    const std::uint64_t file_size = std::filesystem::file_size(path, error);
+    const std::uint64_t start = reader_->GetStreamCurrentPosition();
+    if (!error && start < file_size) bytes_after_pixel_data_start_ = file_size - start;
+  }
 }
 
 ParsedFile::~ParsedFile() = default;
@@ -143,10 +150,11 @@ struct SliceHeader {
   std::vector<double> pixel_spacing;  // [row spacing, column spacing] (mm)
   std::vector<double> position;       // ImagePositionPatient (mm)
   std::vector<double> orientation;    // ImageOrientationPatient (6 direction cosines)
+  std::string error;  // why this image cannot be read safely (reported if its series is read)
 };
 
 // The header of an image file, or nullopt when `path` is not a DICOM image (skipped in a scan).
-// Throws InputError (naming the file) for an image header GDCM's image code cannot read safely.
+// A header that GDCM's image code cannot read safely comes back with `error` set.
 std::optional<SliceHeader> read_slice_header(const std::string& path) {
   std::optional<dicom::ParsedFile> file;
   try {
@@ -167,16 +175,21 @@ std::optional<SliceHeader> read_slice_header(const std::string& path) {
   header.series_description = dicom::tag_string(data_set, 0x0008, 0x103e);
   header.frame_of_reference_uid = dicom::tag_string(data_set, 0x0020, 0x0052);
   const std::string context = "DICOM file '" + path + "'";
-  const auto frames = dicom::tag_numbers(data_set, 0x0028, 0x0008, context, "NumberOfFrames");
-  if (!frames.empty()) header.number_of_frames = static_cast<int>(frames[0]);
-  // GDCM's image code asserts (aborts) on a GridFrameOffsetVector without NumberOfFrames.
-  if (frames.empty() && dicom::has_tag(data_set, 0x3004, 0x000c))
-    throw InputError(context +
-                     ": has a GridFrameOffsetVector (3004,000c) but no NumberOfFrames (0028,0008)");
-  header.pixel_spacing = dicom::tag_numbers(data_set, 0x0028, 0x0030, context, "PixelSpacing");
-  header.position = dicom::tag_numbers(data_set, 0x0020, 0x0032, context, "ImagePositionPatient");
-  header.orientation =
-      dicom::tag_numbers(data_set, 0x0020, 0x0037, context, "ImageOrientationPatient");
+  try {
+    // GDCM's image code asserts (aborts) on a GridFrameOffsetVector without NumberOfFrames.
+    if (!dicom::has_tag(data_set, 0x0028, 0x0008) && dicom::has_tag(data_set, 0x3004, 0x000c))
+      throw InputError(context +
+                       ": has a GridFrameOffsetVector (3004,000c) but no "
+                       "NumberOfFrames (0028,0008)");
+    const auto frames = dicom::tag_numbers(data_set, 0x0028, 0x0008, context, "NumberOfFrames");
+    if (!frames.empty()) header.number_of_frames = static_cast<int>(frames[0]);
+    header.pixel_spacing = dicom::tag_numbers(data_set, 0x0028, 0x0030, context, "PixelSpacing");
+    header.position = dicom::tag_numbers(data_set, 0x0020, 0x0032, context, "ImagePositionPatient");
+    header.orientation =
+        dicom::tag_numbers(data_set, 0x0020, 0x0037, context, "ImageOrientationPatient");
+  } catch (const InputError& error) {
+    header.error = error.what();
+  }
   return header;
 }
 
@@ -202,15 +215,9 @@ std::map<std::string, std::vector<SliceHeader>> scan_folder(const std::string& f
     throw InputError("DICOM folder '" + folder + "': cannot be listed: " + error.message());
   std::sort(paths.begin(), paths.end());
   std::map<std::string, std::vector<SliceHeader>> series;
-  for (const std::string& path : paths) {
-    std::optional<SliceHeader> header;
-    try {
-      header = read_slice_header(path);
-    } catch (const InputError&) {
-      continue;  // reported only if the caller asks for this file's series
-    }
-    if (header) series[header->series_instance_uid].push_back(std::move(*header));
-  }
+  for (const std::string& path : paths)
+    if (std::optional<SliceHeader> header = read_slice_header(path))
+      series[header->series_instance_uid].push_back(std::move(*header));
   return series;
 }
 
@@ -349,6 +356,8 @@ DicomSeries read_dicom_series(const std::string& folder, const std::string& seri
     chosen = &found->second;
   }
   std::vector<SliceHeader>& slices = *chosen;
+  for (const SliceHeader& slice : slices)
+    if (!slice.error.empty()) throw InputError(context + ": " + slice.error);
   // A single file may be multi-frame; ITK's geometry is then kept as it reads it.
   const bool single_file = slices.size() == 1;
   SeriesGeometry geometry;

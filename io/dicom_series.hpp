@@ -71,8 +71,9 @@ namespace dicom {
 // process on malformed headers).
 class ParsedFile {
  public:
-  // Parse `path`; with `stop_before_pixel_data` the pixel data is not read. Throws InputError
-  // naming the file when it is missing, is a folder, or is not DICOM (including truncated files).
+  // Parse `path`; with `stop_before_pixel_data` the pixel data is skipped, not read. Throws
+  // InputError naming the file when it is missing, is a folder, or is not DICOM (including files
+  // truncated before their pixel data).
   ParsedFile(const std::string& path, bool stop_before_pixel_data);
   ~ParsedFile();
   ParsedFile(ParsedFile&&) noexcept;
@@ -84,10 +85,14 @@ class ParsedFile {
   std::string transfer_syntax_uid() const;
   // The file's path as given.
   const std::string& path() const { return path_; }
+  // With stop_before_pixel_data: bytes from the start of the PixelData value to the end of the
+  // file (0 when there is no PixelData). GDCM itself only warns about pixel data cut short.
+  std::uint64_t bytes_after_pixel_data_start() const { return bytes_after_pixel_data_start_; }
 
  private:
   std::string path_;
   std::unique_ptr<gdcm::Reader> reader_;
+  std::uint64_t bytes_after_pixel_data_start_ = 0;
 };
 
 // Whether (group,element) is present in `data_set` (possibly empty).

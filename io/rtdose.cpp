@@ -55,19 +55,6 @@ std::string format_number(double value) {
   return text.str();
 }
 
-// Bytes of the file from the start of the PixelData value to the end of the file (0 if unknown).
-std::uint64_t bytes_after_pixel_data_start(const std::string& path) {
-  gdcm::Reader reader;
-  reader.SetFileName(path.c_str());
-  const gdcm::Tag pixel_tag(0x7fe0, 0x0010);
-  // Skipping the pixel data stops the stream at the start of its value.
-  if (!reader.ReadUpToTag(pixel_tag, {pixel_tag})) return 0;
-  std::error_code error;
-  const std::uint64_t file_size = std::filesystem::file_size(path, error);
-  const std::uint64_t start = reader.GetStreamCurrentPosition();
-  return error || start > file_size ? 0 : file_size - start;
-}
-
 DoseHeader check_header(const dicom::ParsedFile& file, const RtDoseReadOptions& options) {
   const std::string context = "RTDOSE '" + file.path() + "'";
   const gdcm::DataSet& data_set = file.data_set();
@@ -205,27 +192,22 @@ DoseHeader check_header(const dicom::ParsedFile& file, const RtDoseReadOptions& 
                      "'; GY is required");
   }
 
-  // Pixel data present and (when not compressed) as long as the header says.
-  const gdcm::Tag pixel_tag(0x7fe0, 0x0010);
-  if (!data_set.FindDataElement(pixel_tag))
-    throw InputError(context + ": has no PixelData (7fe0,0010)");
-  const gdcm::DataElement& pixels = data_set.GetDataElement(pixel_tag);
-  if (const gdcm::ByteValue* bytes = pixels.GetByteValue()) {
+  // Pixel data present and, when not compressed, as long as the header says (GDCM only warns
+  // about pixel data cut short by the end of the file).
+  const std::uint64_t available = file.bytes_after_pixel_data_start();
+  if (available == 0) throw InputError(context + ": has no PixelData (7fe0,0010)");
+  const gdcm::TransferSyntax syntax(
+      gdcm::TransferSyntax::GetTSType(file.transfer_syntax_uid().c_str()));
+  if (!syntax.IsEncapsulated()) {
     const std::uint64_t expected = std::uint64_t(header.rows) * header.columns *
                                    std::uint64_t(header.number_of_frames) *
                                    (header.bits_allocated / 8);
-    // GDCM keeps the declared length of a pixel data element cut short by the end of the file
-    // (a warning only), so what the file really holds after the element's start is measured.
-    const std::uint64_t available =
-        std::min<std::uint64_t>(bytes->GetLength(), bytes_after_pixel_data_start(file.path()));
     if (available < expected)
       throw InputError(context + ": PixelData holds " + std::to_string(available) + " bytes but " +
                        std::to_string(header.columns) + "x" + std::to_string(header.rows) + "x" +
                        std::to_string(header.number_of_frames) + " voxels of " +
                        std::to_string(header.bits_allocated) + " bits need " +
                        std::to_string(expected) + " (truncated file?)");
-  } else if (!pixels.GetSequenceOfFragments()) {
-    throw InputError(context + ": PixelData (7fe0,0010) is empty");
   }
   return header;
 }
@@ -236,7 +218,7 @@ RtDose read_rtdose(const std::string& path, const RtDoseReadOptions& options) {
   const std::string context = "RTDOSE '" + path + "'";
   DoseHeader header;
   {
-    const dicom::ParsedFile file(path, /*stop_before_pixel_data=*/false);
+    const dicom::ParsedFile file(path, /*stop_before_pixel_data=*/true);
     header = check_header(file, options);
   }
 

@@ -128,7 +128,11 @@ IndexPolygon map_contour(const ContourPoints& contour, const itk::ImageBase<3>& 
     for (int axis = 0; axis < 3; ++axis) physical[axis] = point[axis];
     itk::ContinuousIndex<double, 3> index;
     grid.TransformPhysicalPointToContinuousIndex(physical, index);
-    const double x = index[0] - start[0], y = index[1] - start[1], z = index[2] - start[2];
+    // Snapped so that a vertex or edge on a voxel centre is treated alike on every grid
+    // orientation (the direction matrix adds rounding noise of ~1e-15 voxel).
+    const auto snap = [](double value) { return std::round(value / kIndexSnap) * kIndexSnap; };
+    const double x = snap(index[0] - start[0]), y = snap(index[1] - start[1]);
+    const double z = index[2] - start[2];
     polygon.points.push_back({x, y});
     if (x < -0.5 || y < -0.5 || x > size[0] - 0.5 || y > size[1] - 0.5)
       polygon.on_grid_in_plane = false;

@@ -33,6 +33,8 @@ using ContourPoints = std::vector<std::array<double, 3>>;
 constexpr double kContourPlanarityToleranceMm = 0.1;
 // A contour's points must lie within this fraction of a slice of one slice's centre.
 constexpr double kContourSliceTolerance = 0.25;
+// In-plane contour coordinates are rounded to this fraction of a voxel before filling.
+constexpr double kIndexSnap = 1e-6;
 
 // SOP Class UID of RT Structure Set Storage.
 inline constexpr const char* kRtStructureSetStorageUid = "1.2.840.10008.5.1.4.1.1.481.3";
