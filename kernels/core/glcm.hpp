@@ -149,14 +149,14 @@ DOSEOMICS_HD inline bool glcm_symmetric_eigenvalues(double* a, int n, double* ei
       if (iteration == 60) return false;
       // Wilkinson shift from the leading 2x2 block.
       double g = (d[l + 1] - d[l]) / (2.0 * e[l]);
-      double r = std::hypot(g, 1.0);
+      double r = std::sqrt(g * g + 1.0);
       g = d[m] - d[l] + e[l] / (g + (g >= 0.0 ? r : -r));
       double s = 1.0, c = 1.0, p = 0.0;
       bool underflow = false;
       for (int i = m - 1; i >= l; --i) {
         const double f = s * e[i];
         const double b = c * e[i];
-        r = std::hypot(f, g);
+        r = std::sqrt(f * f + g * g);  // entries are probabilities: no overflow
         e[i + 1] = r;
         if (r == 0.0) {  // the rotation underflowed: split here and restart the sweep
           d[i + 1] -= p;
@@ -278,7 +278,8 @@ DOSEOMICS_HD inline void glcm_features_one_angle(const double* p, const double* 
       const double diff = std::fabs(gi - gj);
       contrast += v * (diff * diff);
       joint_energy += v * v;
-      hxy += v * std::log2(v + eps);
+      // A zero probability adds exactly 0 to every weighted sum: skip its log2 and powers.
+      if (v != 0.0) hxy += v * std::log2(v + eps);
       if (v > max_probability || v != v) max_probability = v;
       p_diff[static_cast<int>(diff)] += v;
       p_sum[static_cast<int>(gi + gj) - 2] += v;
@@ -293,16 +294,18 @@ DOSEOMICS_HD inline void glcm_features_one_angle(const double* p, const double* 
     for (int j = 0; j < n; ++j) {
       const double gj = gray_values[j];
       const double v = p[i * n + j];
+      const double pxpy = px[i] * py[j];
+      if (pxpy != 0.0) hxy2 += pxpy * std::log2(pxpy + eps);
+      if (v == 0.0) continue;
       const double centred = ((gi + gj) - ux) - uy;
-      cluster_prominence += v * std::pow(centred, 4.0);
-      cluster_shade += v * std::pow(centred, 3.0);
-      cluster_tendency += v * (centred * centred);
+      const double centred2 = centred * centred;
+      cluster_prominence += v * (centred2 * centred2);
+      cluster_shade += v * (centred2 * centred);
+      cluster_tendency += v * centred2;
       var_x += v * ((gi - ux) * (gi - ux));
       var_y += v * ((gj - uy) * (gj - uy));
       covariance += (v * (gi - ux)) * (gj - uy);
-      const double pxpy = px[i] * py[j];
       hxy1 += v * std::log2(pxpy + eps);
-      hxy2 += pxpy * std::log2(pxpy + eps);
     }
   }
   hxy1 = -hxy1;

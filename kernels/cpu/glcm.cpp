@@ -7,44 +7,15 @@
 #include "../core/errors.hpp"
 #include "../core/glcm.hpp"
 #include "../core/neighbourhood.hpp"
+#include "region_scan.hpp"
 #include "texture_classes.hpp"
 
 namespace doseomics {
 namespace {
 
-// Present grey levels of a region: ascending values and the compact index of each bin (-1 absent).
-struct PresentLevels {
-  std::vector<double> values;
-  std::vector<int> compact;  // indexed by bin, 0 .. max_bin
-};
-
-// Scan the region's bins for the grey levels that occur.
-PresentLevels present_levels(const DiscretisedRegion& region) {
-  PresentLevels levels;
-  levels.compact.assign(static_cast<std::size_t>(region.max_bin) + 1, -1);
-  const long long count = region.box_voxel_count();
-  for (long long v = 0; v < count; ++v) {
-    const int bin = region.bins[v];
-    DOSEOMICS_ASSERT(bin >= 0 && bin <= region.max_bin);
-    if (bin > 0) levels.compact[bin] = 0;
-  }
-  for (int bin = 1; bin <= region.max_bin; ++bin)
-    if (levels.compact[bin] == 0) {
-      levels.compact[bin] = static_cast<int>(levels.values.size());
-      levels.values.push_back(bin);
-    }
-  return levels;
-}
-
 // Mono-directional GLCM offsets of the region (settings.distances; force2D honoured).
 std::vector<Offset> glcm_offsets(const DiscretisedRegion& region, const Settings& settings) {
-  const int force2d_dimension = settings.force2d ? settings.force2d_dimension : -1;
-  const int count = neighbour_offsets(region.size_zyx, settings.distances, settings.distance_count,
-                                      force2d_dimension, false, nullptr, 0);
-  std::vector<Offset> offsets(static_cast<std::size_t>(count));
-  neighbour_offsets(region.size_zyx, settings.distances, settings.distance_count, force2d_dimension,
-                    false, offsets.data(), count);
-  return offsets;
+  return region_offsets(region, settings.distances, settings.distance_count, settings, false);
 }
 
 // Count (centre, neighbour) pairs along one offset into counts (n x n, compact indices), then
@@ -60,15 +31,16 @@ std::int64_t count_angle(const DiscretisedRegion& region, const PresentLevels& l
   const int x0 = o.dx < 0 ? -o.dx : 0, x1 = o.dx > 0 ? nx - o.dx : nx;
   const long long step = (static_cast<long long>(o.dz) * ny + o.dy) * nx + o.dx;
   std::int64_t total = 0;
+  const int* compact_bins = levels.compact_bins.data();
   for (int z = z0; z < z1; ++z)
     for (int y = y0; y < y1; ++y) {
-      const int* row = region.bins + region.index(z, y, 0);
+      const int* row = compact_bins + region.index(z, y, 0);
       for (int x = x0; x < x1; ++x) {
         const int centre = row[x];
-        if (centre == 0) continue;
+        if (centre < 0) continue;
         const int neighbour = row[x + step];
-        if (neighbour == 0) continue;
-        ++counts[static_cast<std::size_t>(levels.compact[centre]) * n + levels.compact[neighbour]];
+        if (neighbour < 0) continue;
+        ++counts[static_cast<std::size_t>(centre) * n + neighbour];
         ++total;
       }
     }

@@ -7,6 +7,7 @@
 
 #include "../core/errors.hpp"
 #include "../core/neighbourhood.hpp"
+#include "region_scan.hpp"
 #include "texture_classes.hpp"
 
 namespace doseomics {
@@ -36,13 +37,9 @@ GldmMatrix build(const DiscretisedRegion& region, const Settings& settings) {
   if (settings.distance_count < 1 || settings.distance_count > kMaxDistances)
     throw InputError("GLDM: distances must list 1 to 8 values");
 
-  const int force2d_dimension = settings.force2d ? settings.force2d_dimension : -1;
-  const int offset_count =
-      neighbour_offsets(region.size_zyx, settings.distances, settings.distance_count,
-                        force2d_dimension, true, nullptr, 0);
-  std::vector<Offset> offsets(static_cast<std::size_t>(offset_count));
-  neighbour_offsets(region.size_zyx, settings.distances, settings.distance_count, force2d_dimension,
-                    true, offsets.data(), offset_count);
+  const std::vector<Offset> offsets =
+      region_offsets(region, settings.distances, settings.distance_count, settings, true);
+  const int offset_count = static_cast<int>(offsets.size());
   int margin = 1;
   for (int d = 0; d < settings.distance_count; ++d)
     if (settings.distances[d] > margin) margin = settings.distances[d];

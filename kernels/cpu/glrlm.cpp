@@ -10,44 +10,16 @@
 #include "../core/errors.hpp"
 #include "../core/glrlm.hpp"
 #include "../core/neighbourhood.hpp"
+#include "region_scan.hpp"
 #include "texture_classes.hpp"
 
 namespace doseomics {
 namespace {
 
-// Present grey levels of a region: ascending values and the compact index of each bin (-1 absent).
-struct PresentLevels {
-  std::vector<double> values;
-  std::vector<int> compact;  // indexed by bin, 0 .. max_bin
-};
-
-// Scan the region's bins for the grey levels that occur.
-PresentLevels present_levels(const DiscretisedRegion& region) {
-  PresentLevels levels;
-  levels.compact.assign(static_cast<std::size_t>(region.max_bin) + 1, -1);
-  const long long count = region.box_voxel_count();
-  for (long long v = 0; v < count; ++v) {
-    const int bin = region.bins[v];
-    DOSEOMICS_ASSERT(bin >= 0 && bin <= region.max_bin);
-    if (bin > 0) levels.compact[bin] = 0;
-  }
-  for (int bin = 1; bin <= region.max_bin; ++bin)
-    if (levels.compact[bin] == 0) {
-      levels.compact[bin] = static_cast<int>(levels.values.size());
-      levels.values.push_back(bin);
-    }
-  return levels;
-}
-
 // Mono-directional distance-1 offsets of the region (GLRLM ignores settings.distances).
 std::vector<Offset> glrlm_offsets(const DiscretisedRegion& region, const Settings& settings) {
-  const int force2d_dimension = settings.force2d ? settings.force2d_dimension : -1;
   const int distance[1] = {1};
-  const int count =
-      neighbour_offsets(region.size_zyx, distance, 1, force2d_dimension, false, nullptr, 0);
-  std::vector<Offset> offsets(static_cast<std::size_t>(count));
-  neighbour_offsets(region.size_zyx, distance, 1, force2d_dimension, false, offsets.data(), count);
-  return offsets;
+  return region_offsets(region, distance, 1, settings, false);
 }
 
 // Longest possible run: PyRadiomics' Nr = the largest box dimension.
@@ -56,56 +28,62 @@ int max_run_length(const DiscretisedRegion& region) {
 }
 
 // Count runs along one offset into counts (n x nr, compact grey index, run length - 1). Each line
-// through the box is walked once from the voxel whose predecessor lies outside the box; unmasked
-// voxels end runs. If no line holds more than one masked voxel, the angle is zeroed (PyRadiomics
-// drops such angles as 2D). Returns the total number of runs.
+// through the box is walked once from its first voxel (the one whose predecessor lies outside the
+// box); voxels outside the region end runs. If no line holds more than one region voxel, the angle
+// is zeroed (PyRadiomics drops such angles as 2D). Returns the total number of runs.
 std::int64_t count_angle(const DiscretisedRegion& region, const PresentLevels& levels,
                          const Offset& o, int nr, std::vector<std::int64_t>& counts) {
   const int n = static_cast<int>(levels.values.size());
   counts.assign(static_cast<std::size_t>(n) * nr, 0);
-  const int size[3] = {region.size_zyx[0], region.size_zyx[1], region.size_zyx[2]};
-  const int step[3] = {o.dz, o.dy, o.dx};
-  const long long stride = (static_cast<long long>(o.dz) * size[1] + o.dy) * size[2] + o.dx;
+  const int nz = region.size_zyx[0], ny = region.size_zyx[1], nx = region.size_zyx[2];
+  const long long stride = (static_cast<long long>(o.dz) * ny + o.dy) * nx + o.dx;
+  const int* bins = levels.compact_bins.data();
   std::int64_t total = 0;
   bool multi_element = false;
-  for (int z = 0; z < size[0]; ++z)
-    for (int y = 0; y < size[1]; ++y)
-      for (int x = 0; x < size[2]; ++x) {
-        const int position[3] = {z, y, x};
-        bool starts_line = false;
-        for (int axis = 0; axis < 3; ++axis) {
-          const int previous = position[axis] - step[axis];
-          if (previous < 0 || previous >= size[axis]) starts_line = true;
-        }
-        if (!starts_line) continue;
-        // Voxels on the line: as many steps as fit along every moving axis.
-        int length = size[0] + size[1] + size[2];
-        for (int axis = 0; axis < 3; ++axis) {
-          if (step[axis] > 0) length = std::min(length, size[axis] - position[axis]);
-          if (step[axis] < 0) length = std::min(length, position[axis] + 1);
-        }
-        long long v = region.index(z, y, x);
-        int run_bin = 0, run_length = 0, masked = 0;
-        for (int s = 0; s < length; ++s, v += stride) {
-          const int bin = region.bins[v];
-          if (bin != 0) ++masked;
-          if (bin == run_bin && bin != 0) {
-            ++run_length;
-            continue;
-          }
-          if (run_bin != 0) {
-            ++counts[static_cast<std::size_t>(levels.compact[run_bin]) * nr + run_length - 1];
-            ++total;
-          }
-          run_bin = bin;
-          run_length = bin != 0 ? 1 : 0;
-        }
-        if (run_bin != 0) {
-          ++counts[static_cast<std::size_t>(levels.compact[run_bin]) * nr + run_length - 1];
-          ++total;
-        }
-        if (masked > 1) multi_element = true;
+  auto inside = [](int position, int size) { return position >= 0 && position < size; };
+  auto walk_line = [&](int z, int y, int x) {
+    // Voxels on the line: as many steps as fit along every moving axis.
+    int length = nz + ny + nx;
+    if (o.dz > 0) length = std::min(length, nz - z);
+    if (o.dz < 0) length = std::min(length, z + 1);
+    if (o.dy > 0) length = std::min(length, ny - y);
+    if (o.dy < 0) length = std::min(length, y + 1);
+    if (o.dx > 0) length = std::min(length, nx - x);
+    if (o.dx < 0) length = std::min(length, x + 1);
+    long long v = region.index(z, y, x);
+    int run_level = -1, run_length = 0, in_region = 0;
+    for (int s = 0; s < length; ++s, v += stride) {
+      const int level = bins[v];
+      in_region += level >= 0;
+      if (level == run_level && level >= 0) {
+        ++run_length;
+        continue;
       }
+      if (run_level >= 0) {
+        ++counts[static_cast<std::size_t>(run_level) * nr + run_length - 1];
+        ++total;
+      }
+      run_level = level;
+      run_length = level >= 0 ? 1 : 0;
+    }
+    if (run_level >= 0) {
+      ++counts[static_cast<std::size_t>(run_level) * nr + run_length - 1];
+      ++total;
+    }
+    if (in_region > 1) multi_element = true;
+  };
+  // Line starts: every voxel of a row whose (z, y) predecessor is outside the box; otherwise only
+  // the |dx| voxels at the row's entry end.
+  for (int z = 0; z < nz; ++z)
+    for (int y = 0; y < ny; ++y) {
+      if (!inside(z - o.dz, nz) || !inside(y - o.dy, ny)) {
+        for (int x = 0; x < nx; ++x) walk_line(z, y, x);
+      } else if (o.dx > 0) {
+        for (int x = 0; x < std::min(o.dx, nx); ++x) walk_line(z, y, x);
+      } else if (o.dx < 0) {
+        for (int x = std::max(0, nx + o.dx); x < nx; ++x) walk_line(z, y, x);
+      }
+    }
   if (!multi_element) {
     std::fill(counts.begin(), counts.end(), 0);
     total = 0;
