@@ -672,6 +672,7 @@ std::string table1_html(const StudyResults& results) {
   row("Radiotherapy days (median, range)", median_range_text(cohort.radiotherapy_days, 0));
   row("PTV prescription dose (Gy, median, range)",
       median_range_text(cohort.prescription_dose_gy, 1));
+  if (cohort.fractions.n) row("Fractions (median, range)", median_range_text(cohort.fractions, 0));
   for (const auto& [count, summary] : cohort.pre_counts) {
     const std::string unit = count == "HGB" ? "g/L" : "&times;10<sup>9</sup>/L";
     row(escape_html(count) + " at pre-RT (" + unit + ", median, range)",
@@ -821,7 +822,10 @@ std::string options_html(const StudyResults& results) {
   row("&Delta;count", std::string("(") + blood_timepoint_name(o.count_timepoint) +
                           " &minus; pre) / pre &times; 100 %");
   row("Features correlated", to_string(o.correlation_features));
-  row("Extraction setting", std::to_string(results.setting_id));
+  row("Extraction setting",
+      std::to_string(results.setting_id) + (results.setting_label.empty()
+                                                ? std::string()
+                                                : " (" + escape_html(results.setting_label) + ")"));
   html << "</table>\n";
   return html.str();
 }
@@ -1213,6 +1217,7 @@ void write_tables(const StudyResults& results, const std::filesystem::path& dir,
     }
     summary_row("radiotherapy_days", cohort.radiotherapy_days);
     summary_row("prescription_dose_gy", cohort.prescription_dose_gy);
+    summary_row("fractions", cohort.fractions);
     for (const auto& [count, summary] : cohort.pre_counts) summary_row(count + "_pre", summary);
     for (std::size_t b = 0; b < cohort.region_volume_cc.size(); ++b) {
       summary_row("region_volume_cc_band_" + std::to_string(results.bands[b].index),

@@ -125,6 +125,7 @@ class StudyRun {
   StudyResults run() {
     validate_options();
     choose_setting();
+    label_setting();
     index_bands_and_patients();
     build_cubes();
     summarise_cohort();
@@ -174,6 +175,12 @@ class StudyRun {
             "The data hold " + std::to_string(settings.size()) + " extraction settings; setting " +
             std::to_string(results_.setting_id) + " (the lowest id) was analysed.");
       }
+    }
+  }
+
+  void label_setting() {
+    for (const auto& setting : data_.settings) {
+      if (setting.setting_id == results_.setting_id) results_.setting_label = setting.label;
     }
   }
 
@@ -287,18 +294,20 @@ class StudyRun {
     for (const auto& row : data_.dose_volume) all_patients.insert(row.patient);
     cohort.patients = all_patients.size();
 
-    std::vector<double> ages, days, doses;
+    std::vector<double> ages, days, doses, fractions;
     std::map<std::string, std::size_t> pathology, figo;
     for (const auto& row : data_.patients) {
       if (row.age_years) ages.push_back(*row.age_years);
       if (row.radiotherapy_days) days.push_back(*row.radiotherapy_days);
       if (row.prescription_dose_gy) doses.push_back(*row.prescription_dose_gy);
+      if (row.fractions) fractions.push_back(*row.fractions);
       if (!row.pathology.empty()) ++pathology[row.pathology];
       if (!row.figo_stage.empty()) ++figo[row.figo_stage];
     }
     cohort.age_years = median_range(ages);
     cohort.radiotherapy_days = median_range(days);
     cohort.prescription_dose_gy = median_range(doses);
+    cohort.fractions = median_range(fractions);
     cohort.pathology.assign(pathology.begin(), pathology.end());
     cohort.figo_stage.assign(figo.begin(), figo.end());
 

@@ -225,6 +225,7 @@ struct CohortSummary {
   std::vector<std::pair<std::string, std::size_t>> figo_stage;  // category, patients
   MedianRange radiotherapy_days;                                // from PatientRow
   MedianRange prescription_dose_gy;                             // from PatientRow
+  MedianRange fractions;                                        // from PatientRow
   std::vector<std::pair<std::string, MedianRange>> pre_counts;  // blood count, pre-RT values
   std::vector<std::size_t> regions_per_band;                    // usable regions per band position
   std::vector<MedianRange> region_volume_cc;                    // their volumes per band position
@@ -235,6 +236,7 @@ struct CohortSummary {
 struct StudyResults {
   StudyOptions options;                         // the choices used
   int setting_id = 0;                           // setting analysed
+  std::string setting_label;                    // its label, when the data give one
   std::vector<int> settings_present;            // settings in the data
   std::vector<DoseBand> bands;                  // bands, in index order
   std::vector<std::string> sequences;           // sequences, in report order

@@ -60,6 +60,13 @@ struct PatientRow {
   std::string figo_stage;                      // e.g. I, II, III, IV; empty when unknown
   std::optional<double> radiotherapy_days;     // overall treatment time
   std::optional<double> prescription_dose_gy;  // PTV prescription
+  std::optional<double> fractions;             // number of fractions
+};
+
+// An extraction setting (a bin-width sweep has several).
+struct SettingRow {
+  int setting_id = 0;  // id used by FeatureRow::setting_id
+  std::string label;   // human readable, e.g. "binWidth 25"
 };
 
 // Everything the study reads.
@@ -69,6 +76,7 @@ struct StudyData {
   std::vector<BloodCountRow> blood_counts;  // long table of blood counts
   std::vector<DoseVolumeRow> dose_volume;   // marrow DVH points
   std::vector<PatientRow> patients;         // clinical characteristics (may be empty)
+  std::vector<SettingRow> settings;         // labels of the settings (may be empty)
 };
 
 // Name of a blood-count time point: "pre", "mid", "end", "one_month".
