@@ -14,8 +14,8 @@
 #include "io/feature_csv.hpp"
 #include "io/image_region.hpp"
 #include "io/parameters.hpp"
+#include "kernels/backend_factory.hpp"
 #include "kernels/core/errors.hpp"
-#include "kernels/cpu/cpu_backend.hpp"
 
 namespace doseomics {
 
@@ -51,7 +51,8 @@ CLI::App* add_extract_command(CLI::App& app, ExtractOptions& options) {
       ->add_option("-j,--jobs", options.jobs, "Worker threads (default 0: every hardware thread)")
       ->check(CLI::NonNegativeNumber);
   extract
-      ->add_option("--backend", options.backend, "Engine backend: auto (= cpu for now), cpu, cuda")
+      ->add_option("--backend", options.backend,
+                   "Engine backend: auto (the GPU when one is present), cpu, cuda")
       ->capture_default_str()
       ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
   return extract;
@@ -130,6 +131,7 @@ int run_extract(const ExtractOptions& options, std::ostream& out, std::ostream& 
   std::vector<Settings> settings_list;
   std::vector<std::string> columns;
   std::vector<CaseInput> inputs;
+  std::unique_ptr<Backend> backend;
   try {
     parameters = options.params_file.empty() ? default_parameters()
                                              : read_parameter_file(options.params_file);
@@ -147,10 +149,7 @@ int run_extract(const ExtractOptions& options, std::ostream& out, std::ostream& 
         options.bin_widths.empty() ? std::vector<double>{} : parse_bin_widths(options.bin_widths);
     settings_list = expand_bin_widths(parameters.settings, widths);
 
-    if (options.backend == "cuda")
-      throw InputError("--backend cuda: CUDA backend not built/available in this doseomics");
-    if (options.backend != "cpu" && options.backend != "auto")
-      throw InputError("--backend " + options.backend + ": expected auto, cpu or cuda");
+    backend = make_backend(options.backend, static_cast<unsigned>(options.jobs));
 
     if (ends_with_csv(options.input)) {
       if (!options.mask.empty())
@@ -200,8 +199,7 @@ int run_extract(const ExtractOptions& options, std::ostream& out, std::ostream& 
 
     FeatureTable table;
     if (batch.size() > 0) {
-      CpuBackend backend(static_cast<unsigned>(options.jobs));
-      table = backend.extract(batch, settings_list, parameters.features);
+      table = backend->extract(batch, settings_list, parameters.features);
     } else {
       table = FeatureTable(0, settings_list.size(), parameters.features.enabled_indices());
     }
