@@ -16,6 +16,8 @@ namespace doseomics {
 constexpr double kGlcmEpsilon = 2.220446049250313e-16;
 // numpy.e: PyRadiomics' Imc2 uses np.e ** x, i.e. pow(), not exp().
 constexpr double kNumpyE = 2.718281828459045;
+// eps / ln 2: log2(x + eps) - log2(x) to first order, times x.
+constexpr double kGlcmEpsilonOverLn2 = kGlcmEpsilon / 0.6931471805599453;
 
 // Sum of n values `stride` apart, in numpy's pairwise order (what np.sum/np.mean do along a
 // contiguous axis), so that averages over angles round exactly as PyRadiomics' nanmean does.
@@ -211,12 +213,18 @@ DOSEOMICS_HD inline double glcm_mcc(const double* p, const double* px, const dou
   double* eigen_work = eigenvalues + n;
   for (int i = 0; i < n; ++i)
     for (int k = 0; k < n; ++k) w[i * n + k] = p[i * n + k] / (px[i] * py[k] + kGlcmEpsilon);
+  double* nonzero = eigenvalues;  // scratch until the eigenvalues: row i's non-zero columns
   for (int i = 0; i < n; ++i) {
+    // Both q_ij and q_ji vanish where p(i, k) = 0, so only row i's non-zero columns are summed.
+    int nonzero_count = 0;
+    for (int k = 0; k < n; ++k)
+      if (p[i * n + k] != 0.0) nonzero[nonzero_count++] = k;
     for (int j = i; j < n; ++j) {
       double value = 0.0;
       if (px[i] > 0.0 && px[j] > 0.0) {
         double q_ij = 0.0, q_ji = 0.0;
-        for (int k = 0; k < n; ++k) {
+        for (int t = 0; t < nonzero_count; ++t) {
+          const int k = static_cast<int>(nonzero[t]);
           q_ij += w[i * n + k] * p[j * n + k];
           q_ji += w[j * n + k] * p[i * n + k];
         }
@@ -287,15 +295,46 @@ DOSEOMICS_HD inline void glcm_features_one_angle(const double* p, const double* 
   }
   hxy = -hxy;
 
+  // Marginal entropies, and HXY2 = -sum px py log2(px py + eps). Beyond one grey level, HXY2 is
+  // summed from the marginals' logs (O(n) logs instead of O(n^2)): the eps term contributes
+  // eps / ln 2 per cell with px py > 0, and what is left differs from PyRadiomics' cell-by-cell sum
+  // by rounding (~1e-15). One grey level is summed cell by cell, so that Imc2's sentinel
+  // (HXY2 == HXY) fires exactly as in PyRadiomics.
+  double* log_px = mcc_work;  // scratch: MCC runs after these are no longer needed
+  double* log_py = mcc_work + n;
+  double hx = 0.0, hy = 0.0, hxy2 = 0.0;
+  double sum_px = 0.0, sum_py = 0.0, px_log_px = 0.0, py_log_py = 0.0;
+  int rows = 0, columns = 0;
+  for (int i = 0; i < n; ++i) {
+    hx += px[i] * std::log2(px[i] + eps);
+    hy += py[i] * std::log2(py[i] + eps);
+    log_px[i] = px[i] > 0.0 ? std::log2(px[i]) : 0.0;
+    log_py[i] = py[i] > 0.0 ? std::log2(py[i]) : 0.0;
+    if (px[i] > 0.0) {
+      sum_px += px[i];
+      px_log_px += px[i] * log_px[i];
+      ++rows;
+    }
+    if (py[i] > 0.0) {
+      sum_py += py[i];
+      py_log_py += py[i] * log_py[i];
+      ++columns;
+    }
+  }
+  if (n == 1) {
+    hxy2 = px[0] * py[0] * std::log2(px[0] * py[0] + eps);
+  } else {
+    hxy2 = px_log_px * sum_py + py_log_py * sum_px +
+           kGlcmEpsilonOverLn2 * static_cast<double>(rows) * static_cast<double>(columns);
+  }
+
   double cluster_prominence = 0.0, cluster_shade = 0.0, cluster_tendency = 0.0;
-  double var_x = 0.0, var_y = 0.0, covariance = 0.0, hxy1 = 0.0, hxy2 = 0.0;
+  double var_x = 0.0, var_y = 0.0, covariance = 0.0, hxy1 = 0.0;
   for (int i = 0; i < n; ++i) {
     const double gi = gray_values[i];
     for (int j = 0; j < n; ++j) {
       const double gj = gray_values[j];
       const double v = p[i * n + j];
-      const double pxpy = px[i] * py[j];
-      if (pxpy != 0.0) hxy2 += pxpy * std::log2(pxpy + eps);
       if (v == 0.0) continue;
       const double centred = ((gi + gj) - ux) - uy;
       const double centred2 = centred * centred;
@@ -305,17 +344,16 @@ DOSEOMICS_HD inline void glcm_features_one_angle(const double* p, const double* 
       var_x += v * ((gi - ux) * (gi - ux));
       var_y += v * ((gj - uy) * (gj - uy));
       covariance += (v * (gi - ux)) * (gj - uy);
-      hxy1 += v * std::log2(pxpy + eps);
+      if (n == 1) {
+        hxy1 += v * std::log2(px[i] * py[j] + eps);
+      } else {
+        // log2(px py + eps) = log2 px + log2 py + eps / (px py ln 2) + O(eps^2): no log per cell.
+        hxy1 += v * (log_px[i] + log_py[j]) + kGlcmEpsilonOverLn2 * (v / (px[i] * py[j]));
+      }
     }
   }
   hxy1 = -hxy1;
   hxy2 = -hxy2;
-
-  double hx = 0.0, hy = 0.0;
-  for (int i = 0; i < n; ++i) {
-    hx += px[i] * std::log2(px[i] + eps);
-    hy += py[i] * std::log2(py[i] + eps);
-  }
   hx = -hx;
   hy = -hy;
 
