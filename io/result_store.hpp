@@ -219,7 +219,8 @@ class ResultStore;
 
 // An open transaction; rolls back when destroyed uncommitted (an exception went past it).
 // The outermost one is BEGIN IMMEDIATE (takes the write lock at once); one opened inside another
-// is a SAVEPOINT, so a nested failure undoes only its own writes. Destroy in reverse order.
+// is a SAVEPOINT, so a nested failure undoes only its own writes. Destroy in reverse order, and
+// do not move the store while one is open (it keeps a pointer to it).
 class Transaction {
  public:
   explicit Transaction(ResultStore& store);
