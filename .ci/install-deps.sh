@@ -6,7 +6,7 @@ packages=(
   catch2                      # tests (header-only Catch2 v2)
   libinsighttoolkit5-dev      # ITK: image IO, resampling, registration
   libeigen3-dev libboost-math-dev  # statistics
-  libyaml-cpp-dev libcli11-dev libsqlite3-dev nlohmann-json3-dev
+  libyaml-cpp-dev libcli11-dev libsqlite3-dev nlohmann-json3-dev zlib1g-dev
 )
 missing=()
 for package in "${packages[@]}"; do

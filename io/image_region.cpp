@@ -7,10 +7,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <set>
 #include <sstream>
 #include <vector>
 
+#include "io/nifti_check.hpp"
 #include "kernels/core/errors.hpp"
 
 namespace doseomics {
@@ -20,6 +22,11 @@ using VoxelImage = itk::Image<double, 3>;
 
 // Read any scalar 3D (or 2D) image ITK understands as double; InputError names the file.
 VoxelImage::Pointer read_image(const std::string& path, const char* role) {
+  try {
+    if (std::filesystem::exists(path)) require_complete_nifti(path);
+  } catch (const InputError& error) {
+    throw InputError(std::string(role) + " " + error.what());
+  }
   itk::ImageIOBase::Pointer image_io = itk::ImageIOFactory::CreateImageIO(
       path.c_str(), itk::ImageIOFactory::IOFileModeEnum::ReadMode);
   if (!image_io)

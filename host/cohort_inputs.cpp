@@ -1,0 +1,89 @@
+#include "host/cohort_inputs.hpp"
+
+#include <itkCastImageFilter.h>
+#include <itkImageFileReader.h>
+#include <itkImageIOFactory.h>
+
+#include <filesystem>
+
+#include "io/dicom_series.hpp"
+#include "io/nifti_check.hpp"
+#include "io/rtdose.hpp"
+#include "io/rtstruct.hpp"
+#include "kernels/core/errors.hpp"
+
+namespace doseomics {
+namespace {
+
+bool has_extension(const std::string& path, const char* extension) {
+  std::string lower = std::filesystem::path(path).extension().string();
+  for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return lower == extension;
+}
+
+template <typename Image>
+typename Image::Pointer read_with_itk(const std::string& path) {
+  if (!std::filesystem::exists(path)) throw InputError("'" + path + "': file not found");
+  require_complete_nifti(path);
+  auto reader = itk::ImageFileReader<Image>::New();
+  reader->SetFileName(path);
+  try {
+    reader->Update();
+  } catch (const itk::ExceptionObject& error) {
+    throw InputError("'" + path + "': cannot be read: " + error.GetDescription());
+  }
+  return reader->GetOutput();
+}
+
+}  // namespace
+
+FloatImage3D::Pointer read_float_image(const std::string& path) {
+  if (std::filesystem::is_directory(path)) return read_dicom_series(path).image;
+  return read_with_itk<FloatImage3D>(path);
+}
+
+MaskImage3D::Pointer read_mask_image(const std::string& path) {
+  FloatImage3D::Pointer values = read_float_image(path);
+  auto mask = MaskImage3D::New();
+  mask->CopyInformation(values);
+  mask->SetRegions(values->GetLargestPossibleRegion());
+  mask->Allocate();
+  const float* source = values->GetBufferPointer();
+  unsigned char* target = mask->GetBufferPointer();
+  const std::size_t count = values->GetLargestPossibleRegion().GetNumberOfPixels();
+  for (std::size_t i = 0; i < count; ++i) target[i] = source[i] != 0.0f ? 1 : 0;
+  return mask;
+}
+
+PatientImages read_patient_images(const PatientEntry& patient) {
+  const std::string who = "patient " + patient.id + ": ";
+  try {
+    PatientImages images;
+    images.planning_ct = read_float_image(patient.planning_ct.path);
+    images.ct_frame_of_reference = patient.planning_ct.frame_of_reference_uid;
+    if (has_extension(patient.dose.path, ".dcm")) {
+      RtDose dose = read_rtdose(patient.dose.path);
+      using Cast = itk::CastImageFilter<DoseImage, FloatImage3D>;
+      auto cast = Cast::New();
+      cast->SetInput(dose.dose_gy);
+      cast->Update();
+      images.dose_gy = cast->GetOutput();
+    } else {
+      images.dose_gy = read_float_image(patient.dose.path);
+    }
+    if (patient.marrow.is_rtstruct())
+      images.marrow = rasterise_rtstruct_roi(patient.marrow.rtstruct_path,
+                                             patient.marrow.rtstruct_roi, *images.planning_ct);
+    else
+      images.marrow = read_mask_image(patient.marrow.mask.path);
+    for (const auto& [sequence, entry] : patient.mr_pre)
+      images.mr[{sequence, "pre"}] = read_float_image(entry.path);
+    for (const auto& [sequence, entry] : patient.mr_post)
+      images.mr[{sequence, "post"}] = read_float_image(entry.path);
+    return images;
+  } catch (const InputError& error) {
+    throw InputError(who + error.what());
+  }
+}
+
+}  // namespace doseomics
