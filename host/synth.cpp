@@ -6,7 +6,8 @@
 // four IDEAL-IQ maps of one acquisition share it) has its own frame: a voxel at MR point m shows
 // the anatomy at CT point mr_to_ct(m), a rigid transform of up to misplacement_max_deg about each
 // axis (about the MR grid's centre, the MR frame's origin) and misplacement_max_mm along each.
-// So mr_to_ct is what register_rigid(fixed = that MR, moving = the CT) should find.
+// So mr_to_ct is what register_rigid(fixed = that MR, moving = the CT) should find. The marrow
+// mask keeps 4 mm inside the marrow (the seed study's ROIs excluded the cortical edge).
 //
 // The marrow response. A post-RT MR voxel takes the dose band of the dose IMAGE, linearly
 // interpolated at its anatomy point (what a perfect registration and resampling gives the
@@ -18,11 +19,12 @@
 // unchanged, so FAT follows FatFrac and WATER falls by about k * FF / (1 - FF) (0.94 k at the
 // cohort's FF of 48.5 %). Fat fractions above 88 % are compressed smoothly towards 98 %.
 //
-// The low-dose coupling (band 1, 5-10 Gy): the spread of the fat-fraction texture changes by a
-// factor 1 + delta (delta = 0.10 + 0.25 z_fat), which moves FatFrac/FAT/WATER Range, and T2fs
-// shifts by e = 0.10 z_t2. The end-RT falls of ANC and WBC share latents with z_fat and z_t2:
-// corr(z_fat, z_anc) = 0.744, corr(z_t2, z_anc) = -0.654, corr(z_t2, z_wbc) = -0.563 (the seed
-// paper's r), realised exactly in the sample when the cohort has at least 10 patients.
+// The low-dose coupling (band 1, 5-10 Gy): the spread of the marrow texture (total signal and fat
+// fraction) changes by a factor 1 + delta (delta = 0.15 + 0.45 z_fat, at least -0.7), which moves
+// the Range of FatFrac, FAT and WATER, and T2fs shifts by e = 0.15 z_t2. The end-RT falls of ANC
+// and WBC share latents with z_fat and z_t2: corr(z_fat, z_anc) = 0.744, corr(z_t2, z_anc) =
+// -0.654, corr(z_t2, z_wbc) = -0.563 (the seed paper's r), realised exactly in the sample when the
+// cohort has at least 10 patients.
 #include "synth.hpp"
 
 #include <itkImage.h>
@@ -70,9 +72,9 @@ constexpr double kR2starChangePercent[kBandCount] = {7.0, 3.2, -0.6, -4.4, -8.2,
 constexpr double kT2fsChangePercent[kBandCount] = {4.0, 10.0, 12.7, 6.0, -5.0, -15.0, -25.0};
 
 constexpr double kResponseScaleSd = 0.15;      // r = 1 + 0.15 z_r, clamped to [0.5, 1.5]
-constexpr double kFatSpreadChangeMean = 0.10;  // delta = 0.10 + 0.25 z_fat in band 1
-constexpr double kFatSpreadChangeSd = 0.25;
-constexpr double kT2fsLowDoseShiftSd = 0.10;  // e = 0.10 z_t2 in band 1
+constexpr double kFatSpreadChangeMean = 0.15;  // delta = 0.15 + 0.45 z_fat in band 1
+constexpr double kFatSpreadChangeSd = 0.45;
+constexpr double kT2fsLowDoseShiftSd = 0.15;  // e = 0.15 z_t2 in band 1
 
 // Correlations of the latents (the seed paper's r at 5-10 Gy).
 constexpr double kRhoFatRangeAnc = 0.744;
@@ -84,9 +86,9 @@ constexpr double kRhoAncPlt = 0.40;
 
 // Marrow baselines (pre-RT): FF = 48.5 % + 0.2 %/year (age - 51) + 3.5 % z; texture amplitudes.
 constexpr double kMarrowFatFracPercent = 48.5;
-constexpr double kMarrowFatFracTexture = 5.0;  // percentage points per unit texture
+constexpr double kMarrowFatFracTexture = 6.0;  // percentage points per unit texture
 constexpr double kMarrowSignal = 1000.0;
-constexpr double kMarrowSignalTexture = 0.08;  // relative
+constexpr double kMarrowSignalTexture = 0.06;  // relative
 constexpr double kMarrowR2star = 110.0;        // 1/s
 constexpr double kMarrowR2starTexture = 0.15;
 constexpr double kMarrowT2fs = 350.0;
@@ -100,9 +102,10 @@ constexpr double kWaterFatNoise = 20.0;
 constexpr double kR2starNoise = 6.0;
 constexpr double kT2fsNoise = 12.0;
 
-constexpr double kEdgeMm = 0.5;    // tissue boundaries: logistic width
-constexpr double kCortexMm = 3.5;  // cortical shell of every bone
-constexpr int kTextureWaves = 16;  // plane waves per texture field
+constexpr double kEdgeMm = 0.5;       // tissue boundaries: logistic width
+constexpr double kCortexMm = 3.5;     // cortical shell of every bone
+constexpr double kRoiMarginMm = 4.0;  // the marrow mask keeps this far inside the marrow
+constexpr int kTextureWaves = 16;     // plane waves per texture field
 constexpr double kTextureMinWavelengthMm = 10.0;
 constexpr double kTextureMaxWavelengthMm = 30.0;
 
@@ -138,6 +141,8 @@ constexpr CountModel kCountModels[5] = {
     {"HGB", 120, 87, 144, -8.0, 6.0, -40, 20, 0.40, 0.80, 0.30, 0.70, 0},
 };
 enum CountIndex { kWbc, kAnc, kAlc, kPlt, kHgb };
+// ANC + ALC are at most this share of WBC (monocytes, eosinophils and basophils are the rest).
+constexpr double kMaxNeutrophilLymphocyteShare = 0.96;
 
 const char* const kSequences[5] = {"T2fs", "FatFrac", "R2star", "WATER", "FAT"};
 enum Sequence { kT2fs, kFatFrac, kR2star, kWater, kFatMap, kSequenceCount };
@@ -219,6 +224,13 @@ struct Anatomy {
   Shape bladder;
   std::vector<Bone> bones;
 
+  // How deep `p` lies inside the marrow of any bone (negative outside).
+  double marrow_depth_mm(const Point3D& p) const {
+    double depth = -1e300;
+    for (const Bone& bone : bones) depth = std::max(depth, -bone.marrow.signed_distance_mm(p));
+    return depth;
+  }
+
   std::array<double, kTissueCount> fractions(const Point3D& p) const {
     std::array<double, kTissueCount> f{};
     f[kAir] = 1.0;
@@ -244,7 +256,7 @@ struct Anatomy {
 // ---- Dose ---------------------------------------------------------------------------------------
 
 // An IMRT-like plan: prescription inside the target (central + nodal + presacral volumes) with a
-// small hot spot, a steep fall-off (12 mm) over a long tail (48 mm) outside, and beam ridges.
+// small hot spot, a steep fall-off (12 mm) over a long tail (40 mm) outside, and beam ridges.
 struct DosePlan {
   double prescription_gy = 50.0;
   int fractions = 25;
@@ -262,7 +274,7 @@ struct DosePlan {
       for (int i = 0; i < 3; ++i) r2 += (p[i] - hot_centre[i]) * (p[i] - hot_centre[i]);
       h = 1.0 + 0.035 * (1.0 - std::exp(d / 4.0)) + 0.03 * std::exp(-r2 / (2.0 * 20.0 * 20.0));
     } else {
-      h = 0.55 * std::exp(-d / 12.0) + 0.45 * std::exp(-d / 48.0);
+      h = 0.55 * std::exp(-d / 12.0) + 0.45 * std::exp(-d / 40.0);
       double ridge = 0.0;
       for (const auto& r : ridges) {
         const double along = p[0] * std::cos(r[0]) + p[1] * std::sin(r[0]);
@@ -360,8 +372,8 @@ MarrowValues marrow_values(const PatientModel& m, const Point3D& p, int band, bo
   const bool responds = post && band >= 1;
   const double r = m.response_scale;
   MarrowValues v{};
-  v.signal = kMarrowSignal * (1.0 + kMarrowSignalTexture * m.texture_signal.at(p));
   const double spread = (responds && band == 1) ? 1.0 + m.fat_spread_change : 1.0;
+  v.signal = kMarrowSignal * (1.0 + kMarrowSignalTexture * spread * m.texture_signal.at(p));
   const double ff_pre =
       m.fat_fraction_percent + kMarrowFatFracTexture * spread * m.texture_fat_fraction.at(p);
   const double k_ff = responds ? kFatFracChangePercent[band - 1] / 100.0 * r : 0.0;
@@ -577,7 +589,8 @@ void write_ct_frame(const PatientModel& m, const SynthOptions& options, const fs
     it.Set(static_cast<float>(hu + kCtNoiseHu * noise.normal()));
     const float dose_value = static_cast<float>(dose_gy);
     dose->SetPixel(index, dose_value);
-    const bool marrow = f[kMarrow] >= 0.5;
+    // The region excludes the cortical edge, as the seed study's contours did.
+    const bool marrow = f[kMarrow] >= 0.5 && m.anatomy.marrow_depth_mm(p) >= kRoiMarginMm;
     mask->SetPixel(index, marrow ? 1 : 0);
     if (!marrow) continue;
     truth.marrow_volume_cc += voxel_cc;
@@ -743,20 +756,21 @@ double slope_per_band(const std::vector<double>& values) {
   return sxy / sxx;
 }
 
-// The counts of every patient from the latents: pre from the seed's ranges (ANC a share of WBC,
-// ALC bounded so that ANC + ALC <= 0.95 WBC), end change = median + sd * latent, mid and one
+// The counts of every patient from the latents: pre from the seed's ranges (ANC 56-76 % of WBC,
+// ALC bounded so that ANC + ALC <= 0.96 WBC), end change = median + sd * latent, mid and one
 // month a random share of the end change; values rounded as a laboratory reports them and WBC
-// raised where ANC + ALC would exceed 0.95 WBC.
+// raised where ANC + ALC would exceed 0.96 WBC.
 void make_blood_counts(std::vector<PatientModel>& patients, Random& random,
                        const std::array<const std::vector<double>*, 5>& latent) {
   for (std::size_t p = 0; p < patients.size(); ++p) {
     PatientModel& m = patients[p];
     double pre[5];
     pre[kWbc] = draw_pre_count(random, kCountModels[kWbc]);
-    pre[kAnc] = clamp(pre[kWbc] * random.uniform(0.50, 0.72), kCountModels[kAnc].minimum,
+    pre[kAnc] = clamp(pre[kWbc] * random.uniform(0.56, 0.76), kCountModels[kAnc].minimum,
                       kCountModels[kAnc].maximum);
     pre[kAlc] = clamp(draw_pre_count(random, kCountModels[kAlc]), kCountModels[kAlc].minimum,
-                      std::min(kCountModels[kAlc].maximum, 0.95 * pre[kWbc] - pre[kAnc]));
+                      std::min(kCountModels[kAlc].maximum,
+                               kMaxNeutrophilLymphocyteShare * pre[kWbc] - pre[kAnc]));
     pre[kPlt] = draw_pre_count(random, kCountModels[kPlt]);
     pre[kHgb] = draw_pre_count(random, kCountModels[kHgb]);
     for (int c = 0; c < 5; ++c) {
@@ -775,7 +789,8 @@ void make_blood_counts(std::vector<PatientModel>& patients, Random& random,
         s.value[t] = round_to(pre[c] * (1.0 + changes[t] / 100.0), model.decimals);
     }
     for (int t = 0; t < 4; ++t) {
-      const double floor_wbc = (m.counts[kAnc].value[t] + m.counts[kAlc].value[t]) / 0.95;
+      const double floor_wbc =
+          (m.counts[kAnc].value[t] + m.counts[kAlc].value[t]) / kMaxNeutrophilLymphocyteShare;
       if (m.counts[kWbc].value[t] < floor_wbc)
         m.counts[kWbc].value[t] = std::ceil(floor_wbc * 100.0) / 100.0;
     }
@@ -874,7 +889,7 @@ PatientOutput synthesise_patient(const PatientModel& m, const SynthOptions& opti
                           {"T2fs", m.t2fs},
                           {"signal_WATER_plus_FAT", kMarrowSignal}};
   p["response_scale"] = m.response_scale;
-  p["low_dose_band"] = {{"FatFrac_texture_spread_change", m.fat_spread_change},
+  p["low_dose_band"] = {{"texture_spread_change", m.fat_spread_change},
                         {"T2fs_extra_change", m.t2fs_low_dose_shift}};
   json noise_free = json::object();
   for (int s = 0; s < kSequenceCount; ++s) {
@@ -978,7 +993,7 @@ void synthesise_cohort(const SynthOptions& options) {
     Random patient_random(cohort_random.next());
     PatientModel m = make_patient(id, patient_random, options);
     m.response_scale = clamp(1.0 + kResponseScaleSd * z[7][i], 0.5, 1.5);
-    m.fat_spread_change = clamp(kFatSpreadChangeMean + kFatSpreadChangeSd * z_fat[i], -0.6, 1.5);
+    m.fat_spread_change = clamp(kFatSpreadChangeMean + kFatSpreadChangeSd * z_fat[i], -0.7, 2.0);
     m.t2fs_low_dose_shift = kT2fsLowDoseShiftSd * z_t2[i];
     patients.push_back(std::move(m));
   }
@@ -1090,10 +1105,11 @@ void synthesise_cohort(const SynthOptions& options) {
                                {"applies_to", "FatFrac, R2star and T2fs band changes"}};
   planted["low_dose_band"] = {
       {"band", "5-10Gy"},
-      {"FatFrac_texture_spread_change",
+      {"texture_spread_change",
        {{"mean", kFatSpreadChangeMean},
         {"sd", kFatSpreadChangeSd},
         {"latent", "z_fat"},
+        {"applies_to", "marrow total-signal and fat-fraction texture"},
         {"moves", "Range (and spread features) of FatFrac, FAT, WATER"}}},
       {"T2fs_extra_change",
        {{"mean", 0.0},
@@ -1120,7 +1136,7 @@ void synthesise_cohort(const SynthOptions& options) {
   };
   planted["correlation_targets"] = json::array(
       {target("FAT original_firstorder_Range", "ANC end", kRhoFatRangeAnc, pearson(spread, d_anc),
-              "FatFrac texture spread change vs realised ANC change"),
+              "marrow texture spread change vs realised ANC change"),
        target("T2fs original_firstorder_10Percentile", "ANC end", kRhoT2fsAnc,
               pearson(shift, d_anc), "T2fs low-dose shift vs realised ANC change"),
        target("T2fs original_firstorder_10Percentile", "WBC end", kRhoT2fsWbc,

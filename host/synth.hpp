@@ -32,7 +32,7 @@ struct SynthOptions {
   int patients = 54;
   std::uint64_t seed = 1;
   std::string out_dir;
-  std::array<unsigned, 3> mr_size = {64, 64, 24};
+  std::array<unsigned, 3> mr_size = {64, 64, 30};  // covers L4 to below the femoral heads
   std::array<double, 3> mr_spacing_mm = {4.2, 4.2, 5.0};
   std::array<unsigned, 3> ct_size = {72, 72, 32};
   std::array<double, 3> ct_spacing_mm = {4.0, 4.0, 5.0};

@@ -50,8 +50,8 @@ struct ManifestRegistrationSettings {
   // (0, 100]: share of fixed voxels the metric samples. 25 % measured on the synthetic cohort
   // (4.2 x 4.2 x 5 mm MR): median error 0.73 mm, worst 1.6 mm; 5 % gave 2.2 mm and 6.9 mm.
   double sampling_percent = 25.0;
-  int iterations = 200;           // optimiser iterations per resolution level (> 0)
-  int seed = 121212;              // sampling seed
+  int iterations = 200;  // optimiser iterations per resolution level (> 0)
+  int seed = 121212;     // sampling seed
   // The pre-RT image of this sequence is the reference grid: the CT and every other MR are
   // registered to it and regions are drawn on it (the seed study used T2fs).
   std::string reference_sequence = "T2fs";
