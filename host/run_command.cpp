@@ -5,11 +5,13 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <deque>
 #include <filesystem>
 #include <future>
 #include <map>
 #include <optional>
 #include <set>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -271,14 +273,22 @@ int run_cohort(const RunOptions& options, std::ostream& out, std::ostream& err) 
     else
       ++skipped;
   }
-  // Reading and registration of the next patient overlap extraction of this one.
-  std::future<PreparedPatient> next;
-  if (!work.empty()) next = launch(work[0]);
+  // Reading and registration of the next patients overlap extraction of this one. Each
+  // registration runs on one thread (bit-reproducible), so one patient is prepared per core.
+  const std::size_t in_flight = std::max(1u, std::thread::hardware_concurrency());
+  std::deque<std::future<PreparedPatient>> upcoming;
+  std::size_t launched = 0;
+  auto top_up = [&]() {
+    while (launched < work.size() && upcoming.size() < in_flight)
+      upcoming.push_back(launch(work[launched++]));
+  };
+  top_up();
   std::size_t done = skipped;
   for (std::size_t w = 0; w < work.size(); ++w) {
     const PatientEntry& patient = manifest.patients[work[w]];
-    std::future<PreparedPatient> current = std::move(next);
-    if (w + 1 < work.size()) next = launch(work[w + 1]);
+    std::future<PreparedPatient> current = std::move(upcoming.front());
+    upcoming.pop_front();
+    top_up();
     std::size_t patient_regions = 0;
     try {
       PreparedPatient prepared = current.get();

@@ -5,7 +5,7 @@
 // (rigid, mutual information) or reuse the transforms already stored; carry the dose (linear) and
 // the marrow (nearest neighbour) onto the reference grid; cut the marrow into dose bands; extract
 // every band of every sequence and time point under every setting with one engine call per image;
-// store everything in DIR/results.sqlite, one transaction per unit. The next patient's reading and
+// store everything in DIR/results.sqlite, one transaction per unit. The next patients' reading and
 // registration run while the current one is extracted and stored. A patient that fails is recorded
 // with its error and the run goes on. Running again after a kill skips what is stored.
 #pragma once

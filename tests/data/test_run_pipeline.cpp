@@ -36,7 +36,9 @@ constexpr double kRegistrationMaxErrorMm = 2.0;
 constexpr double kBodyThreshold = 0.05;
 
 fs::path fresh_folder(const std::string& name) {
-  const fs::path folder = fs::temp_directory_path() / ("doseomics-pipeline-" + name);
+  // The process id keeps concurrent runs of this test (other build folders) apart.
+  const fs::path folder =
+      fs::temp_directory_path() / ("doseomics-pipeline-" + name + "-" + std::to_string(getpid()));
   fs::remove_all(folder);
   fs::create_directories(folder);
   return folder;
