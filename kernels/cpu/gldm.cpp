@@ -32,23 +32,12 @@ struct GldmMatrix {
 // Count voxels by grey level and dependence, as PyRadiomics' calculate_gldm followed by the
 // deletion of absent grey levels and empty dependence columns.
 GldmMatrix build(const DiscretisedRegion& region, const Settings& settings) {
-  if (region.bins == nullptr || region.voxel_count <= 0 || region.max_bin <= 0)
-    throw InputError("GLDM: the region is empty");
-  if (settings.distance_count < 1 || settings.distance_count > kMaxDistances)
-    throw InputError("GLDM: distances must list 1 to 8 values");
-
-  const std::vector<Offset> offsets =
-      region_offsets(region, settings.distances, settings.distance_count, settings, true);
-  const int offset_count = static_cast<int>(offsets.size());
-  int margin = 1;
-  for (int d = 0; d < settings.distance_count; ++d)
-    if (settings.distances[d] > margin) margin = settings.distances[d];
-  const PaddedBox box = padded_box(region, margin);
-  std::vector<long long> steps(offsets.size());
-  for (std::size_t k = 0; k < offsets.size(); ++k) steps[k] = box.step(offsets[k]);
   // kChunk spare voxels at the end: chunk loops read a whole chunk past a row's last voxel.
-  std::vector<int> bins(static_cast<std::size_t>(box.voxel_count()) + kChunk, 0);
-  fill_padded_bins(region, box, bins.data());
+  const PaddedNeighbourhood neighbourhood = padded_neighbourhood(region, settings, "GLDM", kChunk);
+  const PaddedBox& box = neighbourhood.box;
+  const std::vector<long long>& steps = neighbourhood.steps;
+  const std::vector<int>& bins = neighbourhood.bins;
+  const int offset_count = static_cast<int>(neighbourhood.offsets.size());
 
   // counts[bin][dependence], over all bins for now; a voxel has 0..offset_count dependents.
   // A chunk of a row at a time, one neighbour offset at a time: the loop over the chunk

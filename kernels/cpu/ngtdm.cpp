@@ -61,23 +61,12 @@ void accumulate(const DiscretisedRegion& region, const PaddedBox& box, const int
 // NGTDM as PyRadiomics 3.1's P_ngtdm[0]: one row {n_i, s_i, i} per present grey level. As in
 // PyRadiomics' C code (not its docstring), n_i counts every region voxel, isolated ones too.
 TextureMatrix build_ngtdm_matrix(const DiscretisedRegion& region, const Settings& settings) {
-  if (region.bins == nullptr || region.voxel_count <= 0 || region.max_bin <= 0)
-    throw InputError("NGTDM: the region is empty");
-  if (settings.distance_count < 1 || settings.distance_count > kMaxDistances)
-    throw InputError("NGTDM: distances must list 1 to 8 values");
-
-  const std::vector<Offset> offsets =
-      region_offsets(region, settings.distances, settings.distance_count, settings, true);
-  const int offset_count = static_cast<int>(offsets.size());
-  int margin = 1;
-  for (int d = 0; d < settings.distance_count; ++d)
-    if (settings.distances[d] > margin) margin = settings.distances[d];
-  const PaddedBox box = padded_box(region, margin);
-  std::vector<long long> steps(offsets.size());
-  for (std::size_t k = 0; k < offsets.size(); ++k) steps[k] = box.step(offsets[k]);
   // kChunk spare voxels at the end: chunk loops read a whole chunk past a row's last voxel.
-  std::vector<int> bins(static_cast<std::size_t>(box.voxel_count()) + kChunk, 0);
-  fill_padded_bins(region, box, bins.data());
+  const PaddedNeighbourhood neighbourhood = padded_neighbourhood(region, settings, "NGTDM", kChunk);
+  const PaddedBox& box = neighbourhood.box;
+  const std::vector<long long>& steps = neighbourhood.steps;
+  const std::vector<int>& bins = neighbourhood.bins;
+  const int offset_count = static_cast<int>(neighbourhood.offsets.size());
 
   std::vector<std::int64_t> n(static_cast<std::size_t>(region.max_bin) + 1, 0);
   std::vector<double> s(n.size(), 0.0);

@@ -77,6 +77,8 @@ PreparedRegion prepare_region(const RoiBatch& batch, std::size_t region_index,
   const std::uint8_t* mask = batch.mask.data() + geometry.voxel_offset;
   region.bins.assign(static_cast<std::size_t>(size[0]) * size[1] * size[2], 0);
   region.roi_values.reserve(static_cast<std::size_t>(voxel_count));
+  std::vector<std::size_t> roi_positions;  // index in the tight box of each roi_values entry
+  roi_positions.reserve(static_cast<std::size_t>(voxel_count));
   double roi_min = std::numeric_limits<double>::infinity();
   double roi_max = -roi_min;
   for (int z = 0; z < size[0]; ++z)
@@ -94,6 +96,7 @@ PreparedRegion prepare_region(const RoiBatch& batch, std::size_t region_index,
                            ", " + std::to_string(start[1] + y) + ", " +
                            std::to_string(start[2] + x) + ")");
         region.roi_values.push_back(value);
+        roi_positions.push_back((static_cast<std::size_t>(z) * size[1] + y) * size[2] + x);
         roi_min = std::min(roi_min, value);
         roi_max = std::max(roi_max, value);
       }
@@ -116,21 +119,13 @@ PreparedRegion prepare_region(const RoiBatch& batch, std::size_t region_index,
 
   std::vector<int> present_bins;
   present_bins.reserve(region.roi_values.size());
-  std::size_t next_value = 0;
   int max_bin = 0;
-  for (int z = 0; z < size[0]; ++z)
-    for (int y = 0; y < size[1]; ++y)
-      for (int x = 0; x < size[2]; ++x) {
-        const std::size_t source =
-            (static_cast<std::size_t>(start[0] + z) * geometry.size_zyx[1] + (start[1] + y)) *
-                geometry.size_zyx[2] +
-            (start[2] + x);
-        if (!mask[source]) continue;
-        const int bin = digitize(edges, region.roi_values[next_value++]);
-        region.bins[(static_cast<std::size_t>(z) * size[1] + y) * size[2] + x] = bin;
-        present_bins.push_back(bin);
-        max_bin = std::max(max_bin, bin);
-      }
+  for (std::size_t k = 0; k < region.roi_values.size(); ++k) {
+    const int bin = digitize(edges, region.roi_values[k]);
+    region.bins[roi_positions[k]] = bin;
+    present_bins.push_back(bin);
+    max_bin = std::max(max_bin, bin);
+  }
   std::sort(present_bins.begin(), present_bins.end());
   const auto present_levels =
       std::unique(present_bins.begin(), present_bins.end()) - present_bins.begin();

@@ -1,5 +1,7 @@
 #include "region_scan.hpp"
 
+#include <string>
+
 #include "../core/errors.hpp"
 
 namespace doseomics {
@@ -36,6 +38,27 @@ std::vector<Offset> region_offsets(const DiscretisedRegion& region, const int* d
                     offsets.data(), static_cast<int>(offsets.size()));
   offsets.resize(static_cast<std::size_t>(count));
   return offsets;
+}
+
+PaddedNeighbourhood padded_neighbourhood(const DiscretisedRegion& region, const Settings& settings,
+                                         const char* class_name, int spare_voxels) {
+  if (region.bins == nullptr || region.voxel_count <= 0 || region.max_bin <= 0)
+    throw InputError(std::string(class_name) + ": the region is empty");
+  if (settings.distance_count < 1 || settings.distance_count > kMaxDistances)
+    throw InputError(std::string(class_name) + ": distances must list 1 to 8 values");
+  PaddedNeighbourhood neighbourhood;
+  neighbourhood.offsets =
+      region_offsets(region, settings.distances, settings.distance_count, settings, true);
+  int margin = 1;
+  for (int d = 0; d < settings.distance_count; ++d)
+    if (settings.distances[d] > margin) margin = settings.distances[d];
+  neighbourhood.box = padded_box(region, margin);
+  for (const Offset& offset : neighbourhood.offsets)
+    neighbourhood.steps.push_back(neighbourhood.box.step(offset));
+  neighbourhood.bins.assign(
+      static_cast<std::size_t>(neighbourhood.box.voxel_count()) + spare_voxels, 0);
+  fill_padded_bins(region, neighbourhood.box, neighbourhood.bins.data());
+  return neighbourhood;
 }
 
 }  // namespace doseomics

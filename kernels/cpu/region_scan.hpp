@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "../core/discretised_region.hpp"
+#include "../core/glszm.hpp"
 #include "../core/neighbourhood.hpp"
 #include "../core/settings.hpp"
 
@@ -25,5 +26,18 @@ PresentLevels present_levels(const DiscretisedRegion& region);
 std::vector<Offset> region_offsets(const DiscretisedRegion& region, const int* distances,
                                    int distance_count, const Settings& settings,
                                    bool bidirectional);
+
+// A region copied into a zero-padded box as wide as its longest neighbour offset (bidirectional,
+// settings.distances), with each offset's step in that box: neighbour loops need no bounds checks.
+struct PaddedNeighbourhood {
+  PaddedBox box;
+  std::vector<Offset> offsets;
+  std::vector<long long> steps;  // one per offset
+  std::vector<int> bins;         // the padded box, then `spare_voxels` zeros
+};
+
+// Throws InputError (prefixed with `class_name`) for an empty region or a bad distances list.
+PaddedNeighbourhood padded_neighbourhood(const DiscretisedRegion& region, const Settings& settings,
+                                         const char* class_name, int spare_voxels);
 
 }  // namespace doseomics
