@@ -13,8 +13,7 @@
 #include "kernels/core/glcm.hpp"
 #include "kernels/cpu/prepare_region.hpp"
 #include "kernels/cpu/texture_classes.hpp"
-#include "support/csv_table.hpp"
-#include "support/npy.hpp"
+#include "support/pyradiomics_baseline.hpp"
 #include "support/reference_cases.hpp"
 
 using namespace doseomics;
@@ -30,40 +29,9 @@ constexpr double kFeatureRelativeTolerance = 1e-12;
 // MCC recomputed from the baseline matrices, per angle, against the baseline's angle mean.
 constexpr double kMccRelativeTolerance = 1e-12;
 
-// The baseline matrix without its leading voxel axis of size 1.
-test::NpyArray baseline_matrix(const std::string& name, const char* cls) {
-  test::NpyArray a =
-      test::read_npy(test::shared_data("pyradiomics/data/baseline/" + name + "_" + cls + ".npy"));
-  if (a.shape.size() == 4 && a.shape[0] == 1) a.shape.erase(a.shape.begin());
-  return a;
-}
-
-// Largest |ours - baseline| over a matrix of the same shape (shape checked first).
-double max_abs_difference(const TextureMatrix& ours, const test::NpyArray& baseline) {
-  REQUIRE(ours.shape == baseline.shape);
-  REQUIRE(ours.values.size() == baseline.values.size());
-  double worst = 0;
-  for (std::size_t k = 0; k < ours.values.size(); ++k)
-    worst = std::max(worst, std::fabs(ours.values[k] - baseline.values[k]));
-  return worst;
-}
-
-// baseline[feature row][case column] of
-// ../shared/data/pyradiomics/data/baseline/baseline_<cls>.csv.
-std::map<std::string, std::map<std::string, std::string>> read_baseline(const std::string& cls) {
-  const auto rows =
-      test::read_csv_rows(test::shared_data("pyradiomics/data/baseline/baseline_" + cls + ".csv"));
-  std::map<std::string, std::map<std::string, std::string>> baseline;
-  const auto& header = rows.at(0);
-  for (std::size_t r = 1; r < rows.size(); ++r)
-    for (std::size_t c = 1; c < rows[r].size() && c < header.size(); ++c)
-      baseline[rows[r][0]][header[c]] = rows[r][c];
-  return baseline;
-}
-
 // Largest relative difference of a class's features from the baseline column `name`.
 double max_feature_difference(FeatureClass cls, const double* values, const std::string& name) {
-  const auto baseline = read_baseline(feature_class_name(cls));
+  const auto baseline = test::read_baseline(feature_class_name(cls));
   double worst = 0;
   int compared = 0;
   for (const FeatureInfo& info : feature_catalogue()) {
@@ -97,15 +65,15 @@ TEST_CASE("GLCM and GLRLM matrices equal PyRadiomics' baseline matrices",
     const PreparedRegion region = prepare_region(batch, 0, settings);
     {
       INFO(name << " glcm");
-      const double diff = max_abs_difference(build_glcm_matrix(region.view, settings),
-                                             baseline_matrix(name, "glcm"));
+      const double diff = test::max_abs_difference(build_glcm_matrix(region.view, settings),
+                                                   test::baseline_matrix(name, "glcm"));
       INFO(name << " glcm max |difference| " << diff);
       CHECK(diff <= kMatrixAbsTolerance);
     }
     {
       INFO(name << " glrlm");
-      const double diff = max_abs_difference(build_glrlm_matrix(region.view, settings),
-                                             baseline_matrix(name, "glrlm"));
+      const double diff = test::max_abs_difference(build_glrlm_matrix(region.view, settings),
+                                                   test::baseline_matrix(name, "glrlm"));
       INFO(name << " glrlm max |difference| " << diff);
       CHECK(diff <= kMatrixAbsTolerance);
     }
@@ -133,9 +101,9 @@ TEST_CASE("GLCM and GLRLM features equal PyRadiomics' baseline plain columns",
 TEST_CASE("GLCM MCC from PyRadiomics' baseline matrices equals the baseline MCC",
           "[glcm][baseline][pyradiomics]") {
   // The eigenvalue routine alone, on PyRadiomics' own normalised matrices: per-angle MCC, averaged.
-  const auto baseline = read_baseline("glcm");
+  const auto baseline = test::read_baseline("glcm");
   for (const std::string name : {"brain1", "brain2", "breast1"}) {
-    const test::NpyArray p = baseline_matrix(name, "glcm");
+    const test::NpyArray p = test::baseline_matrix(name, "glcm");
     const int n = p.shape[0], na = p.shape[2];
     std::vector<double> angle(static_cast<std::size_t>(n) * n), px(n), py(n);
     std::vector<double> work(static_cast<std::size_t>(glcm_mcc_workspace_size(n)));

@@ -9,7 +9,7 @@
 
 #include "kernels/cpu/prepare_region.hpp"
 #include "kernels/cpu/texture_classes.hpp"
-#include "support/npy.hpp"
+#include "support/pyradiomics_baseline.hpp"
 #include "support/reference_cases.hpp"
 
 using namespace doseomics;
@@ -19,16 +19,6 @@ namespace {
 // Counts are exact integers and s_i is accumulated in PyRadiomics' voxel order, so the matrices
 // should agree exactly; 1e-12 only allows for a last-bit difference in an s_i sum.
 constexpr double kMatrixAbsTolerance = 1e-12;
-
-// Largest |ours - baseline| over a matrix of the same shape (shape checked first).
-double max_abs_difference(const TextureMatrix& ours, const test::NpyArray& baseline) {
-  REQUIRE(ours.shape == baseline.shape);
-  REQUIRE(ours.values.size() == baseline.values.size());
-  double worst = 0;
-  for (std::size_t k = 0; k < ours.values.size(); ++k)
-    worst = std::max(worst, std::fabs(ours.values[k] - baseline.values[k]));
-  return worst;
-}
 
 }  // namespace
 
@@ -41,26 +31,23 @@ TEST_CASE("GLSZM, GLDM and NGTDM matrices equal PyRadiomics' baseline matrices",
     RoiBatch batch;
     test::add_pyradiomics_case(batch, name);
     const PreparedRegion region = prepare_region(batch, 0, settings);
-    const auto baseline = [&](const char* cls) {
-      return test::read_npy(
-          test::shared_data("pyradiomics/data/baseline/" + name + "_" + cls + ".npy"));
-    };
+    const auto baseline = [&](const char* cls) { return test::baseline_matrix(name, cls); };
     {
       INFO(name << " glszm");
       const double diff =
-          max_abs_difference(build_glszm_matrix(region.view, settings), baseline("glszm"));
+          test::max_abs_difference(build_glszm_matrix(region.view, settings), baseline("glszm"));
       CHECK(diff <= kMatrixAbsTolerance);
     }
     {
       INFO(name << " gldm");
       const double diff =
-          max_abs_difference(build_gldm_matrix(region.view, settings), baseline("gldm"));
+          test::max_abs_difference(build_gldm_matrix(region.view, settings), baseline("gldm"));
       CHECK(diff <= kMatrixAbsTolerance);
     }
     {
       INFO(name << " ngtdm");
       const double diff =
-          max_abs_difference(build_ngtdm_matrix(region.view, settings), baseline("ngtdm"));
+          test::max_abs_difference(build_ngtdm_matrix(region.view, settings), baseline("ngtdm"));
       CHECK(diff <= kMatrixAbsTolerance);
     }
   }

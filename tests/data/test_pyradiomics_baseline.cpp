@@ -1,6 +1,7 @@
 // All 93 default features of brain1, brain2 and breast1 against PyRadiomics' own baseline CSVs,
 // under PyRadiomics' own rule (tests/test_features.py): |1 - value / baseline| < 3 %, and exactly 0
-// where the baseline is 0. The baseline's plain columns use binWidth 25, voxelArrayShift 2000, label 1.
+// where the baseline is 0. The baseline's plain columns use binWidth 25, voxelArrayShift 2000,
+// label 1.
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -8,7 +9,7 @@
 #include <string>
 
 #include "kernels/cpu/cpu_backend.hpp"
-#include "support/csv_table.hpp"
+#include "support/pyradiomics_baseline.hpp"
 #include "support/reference_cases.hpp"
 
 using namespace doseomics;
@@ -20,18 +21,6 @@ constexpr double kPyradiomicsBaselineRelativeTolerance = 0.03;
 // PyRadiomics 3.1 reproduces these plain columns to 6e-15 relative (pyradiomics-spec.md 2.0);
 // we hold ourselves to a far tighter bound than the 3 % rule as well.
 constexpr double kExactRelativeTolerance = 1e-9;
-
-// baseline[feature column][case] from ../shared/data/pyradiomics/data/baseline/baseline_<class>.csv.
-std::map<std::string, std::map<std::string, std::string>> read_baseline(const std::string& cls) {
-  const auto rows =
-      test::read_csv_rows(test::shared_data("pyradiomics/data/baseline/baseline_" + cls + ".csv"));
-  std::map<std::string, std::map<std::string, std::string>> baseline;
-  const auto& header = rows.at(0);
-  for (std::size_t r = 1; r < rows.size(); ++r)
-    for (std::size_t c = 1; c < rows[r].size() && c < header.size(); ++c)
-      baseline[rows[r][0]][header[c]] = rows[r][c];
-  return baseline;
-}
 
 }  // namespace
 
@@ -50,7 +39,7 @@ TEST_CASE("All default features of brain1, brain2 and breast1 meet PyRadiomics' 
   int compared = 0;
   for (int c = 0; c < kFeatureClassCount; ++c) {
     const std::string cls = feature_class_name(static_cast<FeatureClass>(c));
-    const auto baseline = read_baseline(cls);
+    const auto baseline = test::read_baseline(cls);
     for (std::size_t r = 0; r < cases.size(); ++r) {
       INFO("case " << cases[r] << ", error '" << table.errors[table.cell(r, 0)] << "'");
       REQUIRE(table.errors[table.cell(r, 0)].empty());
