@@ -9,6 +9,7 @@
 
 #include "kernels/core/glcm.hpp"
 #include "kernels/cpu/texture_classes.hpp"
+#include "support/test_regions.hpp"
 
 using namespace doseomics;
 
@@ -28,28 +29,11 @@ constexpr double kEigenvalueTolerance = 1e-12;
 constexpr double kMccAbsoluteTolerance = 1e-7;
 constexpr double kEps = 2.220446049250313e-16;
 
-// A hand-made region that owns its bins.
-struct TestRegion {
-  std::vector<int> bins;
-  DiscretisedRegion view;
-};
+using doseomics::test::TestRegion;
 
 TestRegion make_region(int nz, int ny, int nx, std::vector<int> bins,
                        const double spacing[3] = nullptr) {
-  TestRegion region;
-  region.bins = std::move(bins);
-  REQUIRE(region.bins.size() == static_cast<std::size_t>(nz) * ny * nx);
-  region.view.bins = region.bins.data();
-  region.view.size_zyx[0] = nz;
-  region.view.size_zyx[1] = ny;
-  region.view.size_zyx[2] = nx;
-  if (spacing)
-    for (int a = 0; a < 3; ++a) region.view.spacing_zyx_mm[a] = spacing[a];
-  for (int b : region.bins) {
-    region.view.max_bin = std::max(region.view.max_bin, b);
-    if (b > 0) ++region.view.voxel_count;
-  }
-  return region;
+  return TestRegion(nz, ny, nx, std::move(bins), spacing);
 }
 
 // A random region in an nz x ny x nx box: about `fill` of the voxels inside, bins drawn from

@@ -14,6 +14,7 @@
 #include "kernels/core/feature_names.hpp"
 #include "kernels/core/glszm.hpp"
 #include "kernels/cpu/texture_classes.hpp"
+#include "support/test_regions.hpp"
 
 namespace {
 
@@ -24,34 +25,9 @@ using doseomics::TextureMatrix;
 // Summation order differs from the reference formulas below; a few ulps per term at most.
 constexpr double kFeatureRelTolerance = 1e-12;
 
-// A hand-made region that owns its bins.
-struct TestRegion {
-  std::vector<int> bins;
-  DiscretisedRegion view;
+using doseomics::test::TestRegion;
 
-  TestRegion(int nz, int ny, int nx, std::vector<int> values) : bins(std::move(values)) {
-    view.bins = bins.data();
-    view.size_zyx[0] = nz;
-    view.size_zyx[1] = ny;
-    view.size_zyx[2] = nx;
-    for (const int b : bins) {
-      view.max_bin = std::max(view.max_bin, b);
-      view.voxel_count += b > 0;
-    }
-  }
-  TestRegion(const TestRegion&) = delete;
-};
-
-// A seeded random region; the first and last voxels are always in it so the box is tight.
-std::vector<int> random_bins(std::mt19937& rng, int voxels, int levels, double fill) {
-  std::uniform_real_distribution<double> in_region(0.0, 1.0);
-  std::uniform_int_distribution<int> level(1, levels);
-  std::vector<int> bins(static_cast<std::size_t>(voxels));
-  for (int& b : bins) b = in_region(rng) < fill ? level(rng) : 0;
-  bins.front() = level(rng);
-  bins.back() = level(rng);
-  return bins;
-}
+using doseomics::test::random_bins;
 
 // Reference GLSZM: breadth-first labelling with explicit coordinate bounds checks; a neighbour
 // is any voxel at Chebyshev distance 1 not moving along force2d_dimension (-1 for none).

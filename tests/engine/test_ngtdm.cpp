@@ -12,6 +12,7 @@
 #include "kernels/core/feature_names.hpp"
 #include "kernels/core/ngtdm.hpp"
 #include "kernels/cpu/texture_classes.hpp"
+#include "support/test_regions.hpp"
 
 namespace {
 
@@ -26,41 +27,11 @@ constexpr double kFeatureRelTolerance = 1e-12;
 // differently (sum over count in one step each), so allow a few ulps.
 constexpr double kDifferenceRelTolerance = 1e-13;
 
-// A hand-made region that owns its bins.
-struct TestRegion {
-  std::vector<int> bins;
-  DiscretisedRegion view;
+using doseomics::test::TestRegion;
 
-  TestRegion(int nz, int ny, int nx, std::vector<int> values) : bins(std::move(values)) {
-    view.bins = bins.data();
-    view.size_zyx[0] = nz;
-    view.size_zyx[1] = ny;
-    view.size_zyx[2] = nx;
-    for (const int b : bins) {
-      view.max_bin = std::max(view.max_bin, b);
-      view.voxel_count += b > 0;
-    }
-  }
-  TestRegion(const TestRegion&) = delete;
-};
+using doseomics::test::random_bins;
 
-// A seeded random region; the first and last voxels are always in it so the box is tight.
-std::vector<int> random_bins(std::mt19937& rng, int voxels, int levels, double fill) {
-  std::uniform_real_distribution<double> in_region(0.0, 1.0);
-  std::uniform_int_distribution<int> level(1, levels);
-  std::vector<int> bins(static_cast<std::size_t>(voxels));
-  for (int& b : bins) b = in_region(rng) < fill ? level(rng) : 0;
-  bins.front() = level(rng);
-  bins.back() = level(rng);
-  return bins;
-}
-
-Settings with_distances(std::vector<int> distances) {
-  Settings s;
-  s.distance_count = static_cast<int>(distances.size());
-  for (std::size_t k = 0; k < distances.size(); ++k) s.distances[k] = distances[k];
-  return s;
-}
+using doseomics::test::with_distances;
 
 // Reference NGTDM rows {n_i, s_i, i} over present levels: every region voxel counts in n_i;
 // s_i adds |i - mean of in-box, in-region neighbours at the listed Chebyshev distances|.
