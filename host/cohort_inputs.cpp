@@ -4,6 +4,7 @@
 #include <itkImageFileReader.h>
 #include <itkImageIOFactory.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "io/dicom_series.hpp"
@@ -52,6 +53,19 @@ MaskImage3D::Pointer read_mask_image(const std::string& path) {
   unsigned char* target = mask->GetBufferPointer();
   const std::size_t count = values->GetLargestPossibleRegion().GetNumberOfPixels();
   for (std::size_t i = 0; i < count; ++i) target[i] = source[i] != 0.0f ? 1 : 0;
+  return mask;
+}
+
+MaskImage3D::Pointer body_mask(const FloatImage3D* image) {
+  auto mask = MaskImage3D::New();
+  mask->CopyInformation(image);
+  mask->SetRegions(image->GetLargestPossibleRegion());
+  mask->Allocate();
+  const std::size_t voxels = image->GetLargestPossibleRegion().GetNumberOfPixels();
+  const float* values = image->GetBufferPointer();
+  const float brightest = *std::max_element(values, values + voxels);
+  for (std::size_t i = 0; i < voxels; ++i)
+    mask->GetBufferPointer()[i] = values[i] > kBodyThreshold * brightest ? 1 : 0;
   return mask;
 }
 

@@ -27,6 +27,11 @@ FloatImage3D::Pointer read_float_image(const std::string& path);
 // Read a mask image; every non-zero voxel becomes 1. Throws InputError naming the path.
 MaskImage3D::Pointer read_mask_image(const std::string& path);
 
+// The body on an MR image: voxels brighter than kBodyThreshold of the image's brightest (air is
+// near 0). Registration samples only the body; the tests measure registration error over it.
+constexpr float kBodyThreshold = 0.05f;
+MaskImage3D::Pointer body_mask(const FloatImage3D* image);
+
 // Read everything a patient entry names: the dose from an RTDOSE (.dcm) or an image file, the
 // marrow from a mask image or an RTSTRUCT ROI rasterised on the CT grid. Throws InputError naming
 // the patient and the file.

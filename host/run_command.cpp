@@ -72,30 +72,13 @@ RegistrationOptions registration_options(const ManifestRegistrationSettings& set
   return options;
 }
 
-// The body on the reference MR: voxels brighter than kBodyThreshold of the brightest. Air carries
-// no anatomy, so the registration metric samples only the body (measured on the synthetic cohort:
-// median error 0.73 mm without the mask).
-constexpr float kBodyThreshold = 0.05f;
-MaskImage3D::Pointer body_mask(const FloatImage3D* reference) {
-  auto mask = MaskImage3D::New();
-  mask->CopyInformation(reference);
-  mask->SetRegions(reference->GetLargestPossibleRegion());
-  mask->Allocate();
-  const std::size_t voxels = reference->GetLargestPossibleRegion().GetNumberOfPixels();
-  const float* values = reference->GetBufferPointer();
-  const float brightest = *std::max_element(values, values + voxels);
-  for (std::size_t i = 0; i < voxels; ++i)
-    mask->GetBufferPointer()[i] = values[i] > kBodyThreshold * brightest ? 1 : 0;
-  return mask;
-}
-
 // The transform mapping reference-grid points to `moving` points: stored, skipped (same frame of
 // reference) or registered now.
 RegistrationRecord align(
     const std::string& patient, const FloatImage3D* reference, const std::string& reference_frame,
-    const FloatImage3D* moving, const std::string& moving_frame, const std::string& moving_sequence,
-    const std::string& moving_timepoint, const std::string& fixed_sequence,
-    const StudySettings& study,
+    const MaskImage3D* reference_body, const FloatImage3D* moving, const std::string& moving_frame,
+    const std::string& moving_sequence, const std::string& moving_timepoint,
+    const std::string& fixed_sequence, const StudySettings& study,
     const std::map<std::pair<std::string, std::string>, RegistrationRecord>& stored) {
   const auto known = stored.find({moving_sequence, moving_timepoint});
   if (known != stored.end() && known->second.status == "ok") return known->second;
@@ -110,8 +93,8 @@ RegistrationRecord align(
       same_frame_of_reference(reference_frame, moving_frame))
     result = skip_registration_same_frame(reference, moving);
   else
-    result = register_rigid(reference, moving, registration_options(study.registration),
-                            body_mask(reference));
+    result =
+        register_rigid(reference, moving, registration_options(study.registration), reference_body);
   record.method = result.method;
   record.transform = result.transform.to_string();
   record.final_metric = result.final_metric_value;
@@ -133,6 +116,9 @@ PreparedPatient prepare_patient(
                      "' image, the registration reference");
   const FloatImage3D* reference = images.mr.at({reference_sequence, "pre"});
   const std::string& reference_frame = reference_entry->second.frame_of_reference_uid;
+  // Air carries no anatomy: the metric samples the reference's body only (accuracy measured with
+  // it: io/cohort_manifest.hpp, sampling_percent).
+  const MaskImage3D::Pointer reference_body = body_mask(reference);
 
   prepared.images.push_back(
       image_record(patient.id, "CT", "", "", patient.planning_ct.path, images.planning_ct));
@@ -145,7 +131,7 @@ PreparedPatient prepare_patient(
 
   // CT frame (CT, dose, marrow) onto the reference MR.
   RegistrationRecord ct =
-      align(patient.id, reference, reference_frame, images.planning_ct,
+      align(patient.id, reference, reference_frame, reference_body, images.planning_ct,
             images.ct_frame_of_reference, "CT", "", reference_sequence, study, stored);
   prepared.registrations.push_back(ct);
   const RigidTransform reference_to_ct = RigidTransform::from_string(ct.transform);
@@ -177,8 +163,8 @@ PreparedPatient prepare_patient(
       record.method = "same frame of reference as " + same_frame->second.moving_sequence + " " +
                       same_frame->second.moving_timepoint;
     } else {
-      record = align(patient.id, reference, reference_frame, image, frame, sequence, timepoint,
-                     reference_sequence, study, stored);
+      record = align(patient.id, reference, reference_frame, reference_body, image, frame, sequence,
+                     timepoint, reference_sequence, study, stored);
       if (!frame.empty()) by_frame.emplace(frame, record);
     }
     prepared.mr_on_reference[key] =

@@ -30,8 +30,6 @@ constexpr int kSequences = 5;   // T2fs, FatFrac, R2star, WATER, FAT
 constexpr int kTimepoints = 2;  // pre, post
 // The issue's bar for registration: largest error over points inside the body.
 constexpr double kRegistrationMaxErrorMm = 1.0;
-// Body = reference voxels brighter than this share of the image's maximum (air is ~0 in MR).
-constexpr double kBodyThreshold = 0.05;
 
 fs::path fresh_folder(const std::string& name) {
   // The process id keeps concurrent runs of this test (other build folders) apart.
@@ -123,16 +121,7 @@ TEST_CASE("A synthetic cohort runs end to end and a killed run resumes to the sa
     const std::string id = patient.at("id");
     const FloatImage3D::Pointer reference =
         read_float_image((root / "cohort" / id / "pre_T2fs.nii.gz").string());
-    auto body = MaskImage3D::New();
-    body->CopyInformation(reference);
-    body->SetRegions(reference->GetLargestPossibleRegion());
-    body->Allocate();
-    const std::size_t voxels = reference->GetLargestPossibleRegion().GetNumberOfPixels();
-    float brightest = 0.0f;
-    for (std::size_t i = 0; i < voxels; ++i)
-      brightest = std::max(brightest, reference->GetBufferPointer()[i]);
-    for (std::size_t i = 0; i < voxels; ++i)
-      body->GetBufferPointer()[i] = reference->GetBufferPointer()[i] > kBodyThreshold * brightest;
+    const MaskImage3D::Pointer body = body_mask(reference);
     REQUIRE(registrations[id].size() == 1 + kSequences * kTimepoints - 1);
     for (const RegistrationRecord& record : registrations[id]) {
       const auto& planted = record.moving_sequence == "CT"

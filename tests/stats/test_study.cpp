@@ -19,6 +19,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "kernels/core/feature_names.hpp"
 #include "stats/report.hpp"
 #include "stats/study.hpp"
 
@@ -70,27 +71,13 @@ struct SyntheticCohort {
   std::set<std::pair<std::string, std::string>> null_features;          // (sequence, feature)
 };
 
-const std::vector<std::string>& firstorder_names() {
-  static const std::vector<std::string> names = {"10Percentile",
-                                                 "90Percentile",
-                                                 "Energy",
-                                                 "Entropy",
-                                                 "InterquartileRange",
-                                                 "Kurtosis",
-                                                 "Maximum",
-                                                 "MeanAbsoluteDeviation",
-                                                 "Mean",
-                                                 "Median",
-                                                 "Minimum",
-                                                 "Range",
-                                                 "RobustMeanAbsoluteDeviation",
-                                                 "RootMeanSquared",
-                                                 "Skewness",
-                                                 "StandardDeviation",
-                                                 "TotalEnergy",
-                                                 "Uniformity",
-                                                 "Variance"};
-  return names;
+// Every first-order column name, from the engine's catalogue.
+std::vector<std::string> firstorder_columns() {
+  std::vector<std::string> columns;
+  for (const auto& info : doseomics::feature_catalogue())
+    if (info.feature_class == doseomics::FeatureClass::firstorder)
+      columns.push_back(info.column_name());
+  return columns;
 }
 
 // A few texture features per class (null in every sequence).
@@ -168,7 +155,7 @@ SyntheticCohort make_cohort() {
 
   for (const auto& sequence : sequences) {
     std::vector<std::string> features;
-    for (const auto& name : firstorder_names()) features.push_back("original_firstorder_" + name);
+    for (const auto& column : firstorder_columns()) features.push_back(column);
     for (const auto& name : texture_names()) features.push_back(name);
     for (const auto& feature : features) {
       const double level = random.uniform(10.0, 1000.0);
