@@ -4,8 +4,11 @@
 #include <itkBinaryErodeImageFilter.h>
 
 #include <algorithm>
+#include <array>
+#include <string>
 #include <cmath>
 
+#include "host/resample.hpp"
 #include "kernels/core/errors.hpp"
 
 namespace doseomics {
@@ -44,35 +47,53 @@ MaskImage3D::Pointer erode_mask(const MaskImage3D* mask, double radius_mm) {
   return erode->GetOutput();
 }
 
-std::vector<BandRegion> cut_dose_bands(const MaskImage3D* marrow, const FloatImage3D* dose_gy,
-                                       const std::vector<DoseBand>& bands) {
+MaskImage3D::Pointer band_label_map(const MaskImage3D* marrow, const FloatImage3D* dose_gy,
+                                    const std::vector<DoseBand>& bands) {
   require_same_grid(marrow, dose_gy, "dose bands");
-  const auto size = marrow->GetLargestPossibleRegion().GetSize();
+  if (bands.size() > kMaxBands)
+    throw InputError("dose bands: at most " + std::to_string(kMaxBands) + " bands");
+  auto labels = MaskImage3D::New();
+  labels->CopyInformation(marrow);
+  labels->SetRegions(marrow->GetLargestPossibleRegion());
+  labels->Allocate();
+  const std::size_t count = marrow->GetLargestPossibleRegion().GetNumberOfPixels();
+  const unsigned char* in_marrow = marrow->GetBufferPointer();
+  const float* dose = dose_gy->GetBufferPointer();
+  unsigned char* label = labels->GetBufferPointer();
+  for (std::size_t i = 0; i < count; ++i) {
+    label[i] = 0;
+    if (!in_marrow[i]) continue;
+    for (std::size_t b = 0; b < bands.size(); ++b)
+      if (bands[b].contains(dose[i])) {
+        label[i] = static_cast<unsigned char>(b + 1);
+        break;
+      }
+  }
+  return labels;
+}
+
+std::vector<BandRegion> regions_from_label_map(const MaskImage3D* labels,
+                                               const std::vector<DoseBand>& bands) {
+  const auto size = labels->GetLargestPossibleRegion().GetSize();
   const int nx = static_cast<int>(size[0]), ny = static_cast<int>(size[1]),
             nz = static_cast<int>(size[2]);
   const double voxel_cc =
-      marrow->GetSpacing()[0] * marrow->GetSpacing()[1] * marrow->GetSpacing()[2] / 1000.0;
-  const unsigned char* in_marrow = marrow->GetBufferPointer();
-  const float* dose = dose_gy->GetBufferPointer();
+      labels->GetSpacing()[0] * labels->GetSpacing()[1] * labels->GetSpacing()[2] / 1000.0;
+  const unsigned char* label = labels->GetBufferPointer();
 
-  // Which band each marrow voxel falls in (-1: none), and each band's box.
-  std::vector<int> band_of(static_cast<std::size_t>(nx) * ny * nz, -1);
+  // Each band's voxel count and box.
   std::vector<BandRegion> regions(bands.size());
   std::vector<std::array<int, 6>> box(bands.size(), {nx, ny, nz, -1, -1, -1});
   std::size_t i = 0;
   for (int z = 0; z < nz; ++z)
     for (int y = 0; y < ny; ++y)
       for (int x = 0; x < nx; ++x, ++i) {
-        if (!in_marrow[i]) continue;
-        for (std::size_t b = 0; b < bands.size(); ++b)
-          if (bands[b].contains(dose[i])) {
-            band_of[i] = static_cast<int>(b);
-            ++regions[b].voxel_count;
-            auto& bb = box[b];
-            bb = {std::min(bb[0], x), std::min(bb[1], y), std::min(bb[2], z),
-                  std::max(bb[3], x), std::max(bb[4], y), std::max(bb[5], z)};
-            break;
-          }
+        if (label[i] == 0 || label[i] > bands.size()) continue;
+        const std::size_t b = label[i] - 1u;
+        ++regions[b].voxel_count;
+        auto& bb = box[b];
+        bb = {std::min(bb[0], x), std::min(bb[1], y), std::min(bb[2], z),
+              std::max(bb[3], x), std::max(bb[4], y), std::max(bb[5], z)};
       }
   for (std::size_t b = 0; b < bands.size(); ++b) {
     BandRegion& region = regions[b];
@@ -86,14 +107,30 @@ std::vector<BandRegion> cut_dose_bands(const MaskImage3D* marrow, const FloatIma
     }
     region.box_mask.reserve(static_cast<std::size_t>(region.box_size_xyz[0]) *
                             region.box_size_xyz[1] * region.box_size_xyz[2]);
+    const auto wanted = static_cast<unsigned char>(b + 1);
     for (int z = box[b][2]; z <= box[b][5]; ++z)
       for (int y = box[b][1]; y <= box[b][4]; ++y)
         for (int x = box[b][0]; x <= box[b][3]; ++x)
           region.box_mask.push_back(
-              band_of[(static_cast<std::size_t>(z) * ny + y) * nx + x] == static_cast<int>(b) ? 1
-                                                                                              : 0);
+              label[(static_cast<std::size_t>(z) * ny + y) * nx + x] == wanted ? 1 : 0);
   }
   return regions;
+}
+
+std::vector<BandRegion> cut_dose_bands(const MaskImage3D* marrow, const FloatImage3D* dose_gy,
+                                       const std::vector<DoseBand>& bands) {
+  const MaskImage3D::Pointer labels = band_label_map(marrow, dose_gy, bands);
+  return regions_from_label_map(labels, bands);
+}
+
+std::vector<BandRegion> transfer_band_regions(const MaskImage3D* reference_labels,
+                                              const std::vector<DoseBand>& bands,
+                                              const itk::ImageBase<3>* target_grid,
+                                              const RigidTransform& reference_to_target) {
+  // Each target voxel takes the label of the reference voxel nearest to the point it shows.
+  const MaskImage3D::Pointer labels =
+      resample_mask_onto_grid(reference_labels, target_grid, reference_to_target.inverse());
+  return regions_from_label_map(labels, bands);
 }
 
 std::vector<DoseVolumeCurvePoint> cumulative_dose_volume(const MaskImage3D* marrow,

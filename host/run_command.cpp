@@ -33,13 +33,19 @@ namespace fs = std::filesystem;
 
 using ImageKey = std::pair<std::string, std::string>;  // (sequence, timepoint)
 
+// One MR image as acquired, and the dose-band regions carried onto its grid (band order).
+struct MrOnOwnGrid {
+  FloatImage3D::Pointer image;
+  std::vector<BandRegion> bands;
+};
+
 // Everything about one patient that is ready for the engine and the store.
 struct PreparedPatient {
   std::vector<ImageRecord> images;
   std::vector<RegistrationRecord> registrations;
   std::vector<BandRegion> bands;
   std::vector<DoseVolumeCurvePoint> dose_volume;
-  std::map<ImageKey, FloatImage3D::Pointer> mr_on_reference;  // every MR on the reference grid
+  std::map<ImageKey, MrOnOwnGrid> mr;  // every MR with the bands carried onto its grid
 };
 
 ImageRecord image_record(const std::string& patient, const std::string& role,
@@ -102,7 +108,30 @@ RegistrationRecord align(
   return record;
 }
 
-// Read, register and resample one patient, and cut its bands. Runs on a worker thread; touches
+// Which image of an acquisition is registered: the one that looks most like the reference (highest
+// normalised mutual information over the reference's body, in the scanner frames as they are).
+// Measured on synthetic IDEAL-IQ against T2fs: WATER every time, with errors about half those of
+// FAT (benchmarks/RESULTS.md).
+ImageKey registration_image(const std::vector<ImageKey>& keys,
+                            const std::map<ImageKey, FloatImage3D::Pointer>& images,
+                            const FloatImage3D* reference, const MaskImage3D* reference_body) {
+  ImageKey best = keys.front();
+  if (keys.size() == 1) return best;
+  double best_similarity = -1.0;
+  for (const ImageKey& key : keys) {
+    const double similarity =
+        measure_alignment(reference, images.at(key), RigidTransform::identity(), reference_body)
+            .normalised_mutual_information;
+    if (similarity > best_similarity) {
+      best_similarity = similarity;
+      best = key;
+    }
+  }
+  return best;
+}
+
+// Read and register one patient, cut its bands on the reference grid and carry them onto every
+// MR image's own grid. Runs on a worker thread; touches
 // no store. Throws InputError (naming the patient) for bad input.
 PreparedPatient prepare_patient(
     const PatientEntry& patient, const StudySettings& study,
@@ -138,38 +167,46 @@ PreparedPatient prepare_patient(
   FloatImage3D::Pointer dose = resample_dose_onto_grid(images.dose_gy, reference, reference_to_ct);
   MaskImage3D::Pointer marrow = resample_mask_onto_grid(images.marrow, reference, reference_to_ct);
   marrow = erode_mask(marrow, study.marrow_erosion_mm);
-  prepared.bands = cut_dose_bands(marrow, dose, study.dose_bands);
+  const MaskImage3D::Pointer band_labels = band_label_map(marrow, dose, study.dose_bands);
+  prepared.bands = regions_from_label_map(band_labels, study.dose_bands);
   prepared.dose_volume = cumulative_dose_volume(marrow, dose);
 
-  // Images of one acquisition (e.g. the four IDEAL-IQ maps) share a frame of reference: the
-  // first one registered gives the transform for the others.
-  std::map<std::string, RegistrationRecord> by_frame;
+  // The MR images by acquisition: images that share a frame of reference (e.g. the four IDEAL-IQ
+  // maps) share one registration. An image without a frame UID is an acquisition of its own.
+  std::map<std::string, std::vector<ImageKey>> acquisitions;
   for (const auto& [key, image] : images.mr) {
     const auto& [sequence, timepoint] = key;
     const SequenceImages& entries = timepoint == "pre" ? patient.mr_pre : patient.mr_post;
-    const std::string& frame = entries.at(sequence).frame_of_reference_uid;
     prepared.images.push_back(
         image_record(patient.id, "MR", sequence, timepoint, entries.at(sequence).path, image));
     if (sequence == reference_sequence && timepoint == "pre") {
-      prepared.mr_on_reference[key] = image;
+      prepared.mr[key] = {image, prepared.bands};
       continue;
     }
-    RegistrationRecord record;
-    const auto same_frame = frame.empty() ? by_frame.end() : by_frame.find(frame);
-    if (same_frame != by_frame.end() && !stored.count(key)) {
-      record = same_frame->second;
-      record.moving_sequence = sequence;
-      record.moving_timepoint = timepoint;
-      record.method = "same frame of reference as " + same_frame->second.moving_sequence + " " +
-                      same_frame->second.moving_timepoint;
-    } else {
-      record = align(patient.id, reference, reference_frame, reference_body, image, frame, sequence,
-                     timepoint, reference_sequence, study, stored);
-      if (!frame.empty()) by_frame.emplace(frame, record);
+    const std::string& frame = entries.at(sequence).frame_of_reference_uid;
+    acquisitions[frame.empty() ? "image " + sequence + " " + timepoint : "frame " + frame]
+        .push_back(key);
+  }
+  for (const auto& [acquisition, keys] : acquisitions) {
+    const ImageKey registered = registration_image(keys, images.mr, reference, reference_body);
+    const auto& entries = registered.second == "pre" ? patient.mr_pre : patient.mr_post;
+    const RegistrationRecord record = align(
+        patient.id, reference, reference_frame, reference_body, images.mr.at(registered),
+        entries.at(registered.first).frame_of_reference_uid, registered.first, registered.second,
+        reference_sequence, study, stored);
+    const RigidTransform reference_to_mr = RigidTransform::from_string(record.transform);
+    for (const ImageKey& key : keys) {
+      RegistrationRecord copy = record;
+      if (key != registered) {
+        copy.moving_sequence = key.first;
+        copy.moving_timepoint = key.second;
+        copy.method = "same frame of reference as " + registered.first + " " + registered.second;
+      }
+      prepared.registrations.push_back(std::move(copy));
+      const FloatImage3D::Pointer& image = images.mr.at(key);
+      prepared.mr[key] = {
+          image, transfer_band_regions(band_labels, study.dose_bands, image, reference_to_mr)};
     }
-    prepared.mr_on_reference[key] =
-        resample_dose_onto_grid(image, reference, RigidTransform::from_string(record.transform));
-    prepared.registrations.push_back(std::move(record));
   }
   return prepared;
 }
@@ -337,33 +374,43 @@ int run_cohort(const RunOptions& options, std::ostream& out, std::ostream& err) 
         transaction.commit();
       }
 
-      std::vector<BandRegion> included;
-      for (const BandRegion& band : prepared.bands)
-        if (band.volume_cc >= study.min_region_volume_cc && band.voxel_count > 0)
-          included.push_back(band);
-        else
-          ++excluded;
-      for (const auto& [key, image] : prepared.mr_on_reference) {
+      // Which bands are measured is decided on the reference grid, where they were drawn.
+      std::vector<bool> measured(prepared.bands.size(), false);
+      for (const BandRegion& band : prepared.bands) {
+        measured[band.band_index] =
+            band.volume_cc >= study.min_region_volume_cc && band.voxel_count > 0;
+        if (!measured[band.band_index]) ++excluded;
+      }
+      for (const auto& [key, mr] : prepared.mr) {
         const auto& [sequence, timepoint] = key;
         std::vector<std::size_t> missing;
         for (std::size_t s = 0; s < settings.size(); ++s)
           if (!completed.count({patient.id, sequence, timepoint, static_cast<int>(s)}))
             missing.push_back(s);
         if (missing.empty()) continue;
+        std::vector<BandRegion> included;
+        for (const BandRegion& band : mr.bands)
+          if (measured[band.band_index]) included.push_back(band);
         RoiBatch batch;
-        const std::vector<int> index =
-            add_band_regions(batch, image, included, patient.id + " " + sequence + " " + timepoint);
+        const std::string image_name = patient.id + " " + sequence + " " + timepoint;
+        const std::vector<int> index = add_band_regions(batch, mr.image, included, image_name);
         const FeatureTable table = backend->extract(batch, settings, features);
         const std::vector<std::string> names = table.column_names();
         for (std::size_t s : missing) {
           std::vector<BandFeature> values;
           for (std::size_t r = 0; r < included.size(); ++r) {
-            if (index[r] < 0) continue;
+            if (index[r] < 0) {
+              if (s == missing.front())
+                err << prefix << "warning: patient " << image_name << " band "
+                    << included[r].band.label()
+                    << ": no voxel of the region falls on this image's grid\n";
+              continue;
+            }
             const auto region = static_cast<std::size_t>(index[r]);
             if (!table.errors[table.cell(region, s)].empty())
-              err << prefix << "warning: patient " << patient.id << " " << sequence << " "
-                  << timepoint << " band " << included[r].band.label() << ": "
-                  << table.errors[table.cell(region, s)] << '\n';
+              err << prefix << "warning: patient " << image_name << " band "
+                  << included[r].band.label() << ": " << table.errors[table.cell(region, s)]
+                  << '\n';
             for (std::size_t c = 0; c < table.column_count(); ++c)
               values.push_back({included[r].band_index, names[c], table.at(region, s, c)});
           }

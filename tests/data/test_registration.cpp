@@ -1,4 +1,5 @@
-// Rigid registration and resampling (host/registration, host/resample) on a synthetic pelvis:
+// Rigid registration and resampling (host/registration, host/resample, and the dose-band regions
+// carried between grids in host/dose_bands) on a synthetic pelvis:
 // ellipsoids for body fat, muscle, femoral heads, sacrum, bladder, uterus and a marker, painted
 // with smooth edges and seeded noise in an "MR" contrast on the fixed grid and a "CT" contrast
 // (a non-monotonic remap: fat bright -> dark, bone dark -> bright) on a different moving grid,
@@ -11,6 +12,7 @@
 
 #include <itkImageRegionIteratorWithIndex.h>
 
+#include "host/dose_bands.hpp"
 #include "host/registration.hpp"
 #include "host/resample.hpp"
 #include "kernels/core/errors.hpp"
@@ -392,4 +394,55 @@ TEST_CASE("A known translation moves a block by the right number of voxels", "[r
     if (moved_mask->GetPixel(out.GetIndex()) != (expected ? 1 : 0)) ++mismatches;
   }
   CHECK(mismatches == 0);
+}
+
+TEST_CASE("Dose-band regions carried onto another grid move with the transform, labels intact",
+          "[registration]") {
+  // Marrow: a block; dose: rising along x, so the bands are slabs. The target grid shows the
+  // reference point p at p + t (t whole voxels), so a region voxel at index i appears at i + t.
+  const Point3D spacing = {2, 2, 3};
+  auto marrow = make_grid<MaskImage3D>({30, 20, 12}, spacing, {0, 0, 0});
+  auto dose = make_grid<FloatImage3D>({30, 20, 12}, spacing, {0, 0, 0});
+  itk::ImageRegionIteratorWithIndex<MaskImage3D> m(marrow, marrow->GetLargestPossibleRegion());
+  for (; !m.IsAtEnd(); ++m) {
+    const auto index = m.GetIndex();
+    const bool inside = index[0] >= 4 && index[0] < 26 && index[1] >= 5 && index[1] < 14 &&
+                        index[2] >= 3 && index[2] < 9;
+    m.Set(inside ? 1 : 0);
+    dose->SetPixel(index, static_cast<float>(2.5 * index[0]));  // 0 .. 72.5 Gy
+  }
+  const std::vector<DoseBand> bands = {{10, 20}, {20, 40}, {50, 1e9}};
+  const MaskImage3D::Pointer labels = band_label_map(marrow, dose, bands);
+  const std::vector<BandRegion> on_reference = regions_from_label_map(labels, bands);
+  REQUIRE(on_reference.size() == bands.size());
+  CHECK(on_reference[0].voxel_count == 4 * 9 * 6);   // x 4..7 (10-17.5 Gy)
+  CHECK(on_reference[1].voxel_count == 8 * 9 * 6);   // x 8..15
+  CHECK(on_reference[2].voxel_count == 6 * 9 * 6);   // x 20..25 (marrow ends at 25)
+
+  RigidTransform reference_to_target;
+  reference_to_target.translation_mm = {4, -6, 3};  // (2, -3, 1) voxels
+  const int shift[3] = {2, -3, 1};
+  auto target = make_grid<FloatImage3D>({30, 20, 12}, spacing, {0, 0, 0});  // same grid as marrow
+  const std::vector<BandRegion> on_target =
+      transfer_band_regions(labels, bands, target, reference_to_target);
+  REQUIRE(on_target.size() == bands.size());
+  for (std::size_t b = 0; b < bands.size(); ++b) {
+    INFO("band " << bands[b].label());
+    CHECK(on_target[b].band_index == static_cast<int>(b));
+    CHECK(on_target[b].voxel_count == on_reference[b].voxel_count);
+    for (int axis = 0; axis < 3; ++axis) {
+      CHECK(on_target[b].box_start_xyz[axis] == on_reference[b].box_start_xyz[axis] + shift[axis]);
+      CHECK(on_target[b].box_size_xyz[axis] == on_reference[b].box_size_xyz[axis]);
+    }
+    CHECK(on_target[b].box_mask == on_reference[b].box_mask);
+  }
+
+  // With the identity the regions are those cut on the reference itself.
+  const std::vector<BandRegion> same = cut_dose_bands(marrow, dose, bands);
+  const std::vector<BandRegion> identity =
+      transfer_band_regions(labels, bands, marrow, RigidTransform::identity());
+  for (std::size_t b = 0; b < bands.size(); ++b) {
+    CHECK(identity[b].voxel_count == same[b].voxel_count);
+    CHECK(identity[b].box_mask == same[b].box_mask);
+  }
 }
