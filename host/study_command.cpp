@@ -52,8 +52,14 @@ CLI::App* add_study_command(CLI::App& app, StudyCommandOptions& options) {
   study->add_flag("!--no-baseline-filter", o.baseline_filter,
                   "Test every feature, not only those comparable across bands before RT");
   study
+      ->add_option("--common-max-missed", o.common_max_missed_bands,
+                   "Bands at which a common feature may be not significant (0 = none)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  study
       ->add_option("--common-min-bands", o.common_min_bands,
-                   "Bands a common feature must be significant in (0 = every band)")
+                   "Bands a common feature must be significant in (overrides --common-max-missed; "
+                   "0 = not used)")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
   const std::map<std::string, stats::SlopeAxis> slope_axes = {

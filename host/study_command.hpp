@@ -4,7 +4,8 @@
 //                   [--slope-x band|dose] [--slope-fit means|regions] [--pca-sequence FAT]
 //                   [--pca-input delta|post|pre] [--pca-features common|significant|kept]
 //                   [--count-timepoint mid|end|one_month] [--correlate common|significant|kept]
-//                   [--common-min-bands N] [--no-baseline-filter] [--alpha 0.05] [--setting ID]
+//                   [--common-max-missed N] [--common-min-bands N] [--no-baseline-filter]
+//                   [--alpha 0.05] [--setting ID]
 //
 // Reads DIR/results.sqlite (io/result_store.hpp), runs stats::run_study and writes
 // REPORT/index.html and REPORT/tables/*.csv (stats/report.hpp). docs/study.md explains each

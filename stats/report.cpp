@@ -591,9 +591,9 @@ Figure dose_response_figure(const StudyResults& results, const std::string& sequ
       ": mean \u0394RF = (post \u2212 pre) / pre \u00d7 "
       "100 % per dose band; dashed, the least-squares line whose slope (" +
       slope_unit(results.options) + ") the legend gives. " +
-      (fallback ? "No feature was significant at every band; shown are the features significant "
-                  "in the most bands."
-                : "Shown: the common features (significant pre vs post at every band)" +
+      (fallback ? "No feature was common (" + common_feature_rule(results.options) +
+                      "); shown are the features significant in the most bands."
+                : "Shown: the common features (" + common_feature_rule(results.options) + ")" +
                       std::string(curves.size() == kMaxCurvesPerFigure
                                       ? ", the " + std::to_string(kMaxCurvesPerFigure) + " steepest"
                                       : "") +
@@ -805,10 +805,7 @@ std::string options_html(const StudyResults& results) {
                                                                     : "Wilcoxon signed-rank"));
   row("False-discovery-rate control (Benjamini&ndash;Hochberg)",
       o.fdr ? "on: q &lt; level decides" : "off: p &lt; level decides (as the paper)");
-  row("Common feature",
-      o.common_min_bands == 0
-          ? std::string("significant at every band")
-          : "significant in at least " + std::to_string(o.common_min_bands) + " bands");
+  row("Common feature", common_feature_rule(o));
   row("Dose-response slope x", o.slope_axis == SlopeAxis::band_index
                                    ? "band index 1&ndash;7"
                                    : "band dose midpoint (Gy; open top band: lower bound + 5 Gy)");

@@ -152,8 +152,8 @@ class StudyRun {
     if (!(options_.pca_variance_threshold > 0.0 && options_.pca_variance_threshold <= 1.0)) {
       throw std::invalid_argument("study: PCA variance threshold must be in (0, 1]");
     }
-    if (options_.common_min_bands < 0) {
-      throw std::invalid_argument("study: common_min_bands must be >= 0");
+    if (options_.common_min_bands < 0 || options_.common_max_missed_bands < 0) {
+      throw std::invalid_argument("study: common_min_bands and common_max_missed_bands must be >= 0");
     }
     if (data_.features.empty()) throw std::invalid_argument("study: no feature values");
   }
@@ -504,10 +504,12 @@ class StudyRun {
         if (std::isfinite(result.p_value)) tested_bands.insert(result.band);
         if (result.significant) ++significant_bands[result.feature];
       }
+      const int tested = static_cast<int>(tested_bands.size());
+      // At least one band, even when a sequence was tested at fewer bands than may be missed.
       const int required =
           options_.common_min_bands == 0
-              ? static_cast<int>(tested_bands.size())
-              : std::min<int>(options_.common_min_bands, static_cast<int>(tested_bands.size()));
+              ? std::max(std::min(tested, 1), tested - options_.common_max_missed_bands)
+              : std::min<int>(options_.common_min_bands, tested);
       std::vector<std::string> common;
       for (const auto& feature : kept_[sequence]) {
         const auto it = significant_bands.find(feature);
@@ -916,6 +918,14 @@ const char* to_string(FeatureSelection selection) {
       return "kept";
   }
   return "?";
+}
+
+std::string common_feature_rule(const StudyOptions& options) {
+  if (options.common_min_bands > 0)
+    return "significant at " + std::to_string(options.common_min_bands) + " bands or more";
+  if (options.common_max_missed_bands == 0) return "significant at every band";
+  if (options.common_max_missed_bands == 1) return "significant at every band but at most one";
+  return "significant at every band but at most " + std::to_string(options.common_max_missed_bands);
 }
 
 }  // namespace doseomics::stats

@@ -67,7 +67,11 @@ struct StudyOptions {
   PairedTestChoice paired_test = PairedTestChoice::shapiro_wilk_decides;  // pre vs post test
   double normality_alpha = 0.05;  // Shapiro-Wilk level when it decides
   bool fdr = false;               // Benjamini-Hochberg q < alpha instead of p < alpha
-  int common_min_bands = 0;       // bands a common feature must be significant in; 0 = all
+  // A common feature is significant at every tested band of its sequence but at most
+  // `common_max_missed_bands` (the paper's results: T2fs and WATER features common "under
+  // > 10 Gy", i.e. at six of seven bands), or, when `common_min_bands` > 0, at that many bands.
+  int common_max_missed_bands = 1;
+  int common_min_bands = 0;
   SlopeAxis slope_axis = SlopeAxis::band_index;              // x of the slope
   SlopeFit slope_fit = SlopeFit::band_means;                 // points of the slope fit
   std::string pca_sequence = "FAT";                          // sequence the PCA runs on
@@ -80,6 +84,10 @@ struct StudyOptions {
   std::optional<int> setting_id;  // extraction setting analysed; unset = the lowest present
   std::size_t min_pairs = 3;      // fewest patients for a paired test or a correlation
 };
+
+// The common-feature rule of `options` in words ("significant at every band but at most one").
+std::string common_feature_rule(const StudyOptions& options);
+
 
 // A dose band.
 struct DoseBand {

@@ -456,6 +456,38 @@ TEST_CASE("The paired test, FDR and common-band options change what counts", "[s
   CHECK(relaxed.common_features("R2star").size() >= defaults.common_features("R2star").size());
 }
 
+TEST_CASE("A common feature is significant at every band but at most one, or at every band",
+          "[study]") {
+  // Significant bands per (sequence, feature) and tested bands per sequence, from the paired tests.
+  const auto common_by_rule = [](const stats::StudyResults& results, int may_miss) {
+    std::map<std::pair<std::string, std::string>, int> significant_bands;
+    std::map<std::string, std::set<int>> tested;
+    for (const auto& row : results.paired) {
+      if (std::isfinite(row.p_value)) tested[row.sequence].insert(row.band);
+      if (row.significant) ++significant_bands[{row.sequence, row.feature}];
+    }
+    std::set<std::pair<std::string, std::string>> common;
+    for (const auto& [key, count] : significant_bands)
+      if (count >= static_cast<int>(tested[key.first].size()) - may_miss) common.insert(key);
+    return common;
+  };
+  const auto listed = [](const stats::StudyResults& results) {
+    std::set<std::pair<std::string, std::string>> common;
+    for (const auto& [sequence, features] : results.common)
+      for (const auto& feature : features) common.insert({sequence, feature});
+    return common;
+  };
+  const auto& defaults = default_results();
+  CHECK(defaults.options.common_max_missed_bands == 1);
+  CHECK(listed(defaults) == common_by_rule(defaults, 1));
+  stats::StudyOptions strict;
+  strict.common_max_missed_bands = 0;
+  const auto every_band = stats::run_study(cohort().data, strict);
+  CHECK(listed(every_band) == common_by_rule(every_band, 0));
+  CHECK(listed(every_band).size() <= listed(defaults).size());
+  CHECK(stats::common_feature_rule(strict) == "significant at every band");
+}
+
 TEST_CASE("PCA runs on the FAT features; blood counts fall as planted", "[study]") {
   const auto& results = default_results();
   REQUIRE(results.pca.ran);
