@@ -3,11 +3,13 @@
 #include <itkCastImageFilter.h>
 #include <itkImageFileReader.h>
 #include <itkImageIOFactory.h>
+#include <itkImageRegionConstIteratorWithIndex.h>
 
 #include <algorithm>
 #include <filesystem>
 
 #include "io/dicom_series.hpp"
+#include "io/image_region.hpp"
 #include "io/nifti_check.hpp"
 #include "io/rtdose.hpp"
 #include "io/rtstruct.hpp"
@@ -34,6 +36,42 @@ typename Image::Pointer read_with_itk(const std::string& path) {
     throw InputError("'" + path + "': cannot be read: " + error.GetDescription());
   }
   return reader->GetOutput();
+}
+
+// The marrow is drawn on the planning CT (PyRadiomics' rule for a mask: the image's grid), is not
+// empty, and lies at least partly inside the dose grid (a dose of another frame or patient does
+// not). Throws InputError naming the file and what is wrong.
+void check_ct_frame(const PatientEntry& patient, const PatientImages& images) {
+  const std::string marrow_source = patient.marrow.is_rtstruct()
+                                        ? "'" + patient.marrow.rtstruct_path + "' ROI '" +
+                                              patient.marrow.rtstruct_roi + "'"
+                                        : "'" + patient.marrow.mask.path + "'";
+  if (!patient.marrow.is_rtstruct()) {
+    const std::string difference = geometry_difference(images.planning_ct, images.marrow);
+    if (!difference.empty())
+      throw InputError(marrow_source + ": the marrow mask is not on the planning CT's grid ('" +
+                       patient.planning_ct.path + "'): " + difference);
+  }
+  std::size_t marrow_voxels = 0, inside_dose = 0;
+  itk::ImageRegionConstIteratorWithIndex<MaskImage3D> it(
+      images.marrow, images.marrow->GetLargestPossibleRegion());
+  for (; !it.IsAtEnd(); ++it) {
+    if (it.Get() == 0) continue;
+    ++marrow_voxels;
+    MaskImage3D::PointType point;
+    images.marrow->TransformIndexToPhysicalPoint(it.GetIndex(), point);
+    itk::ContinuousIndex<double, 3> index;
+    images.dose_gy->TransformPhysicalPointToContinuousIndex(point, index);
+    bool inside = true;
+    for (unsigned axis = 0; axis < 3; ++axis)
+      inside = inside && index[axis] >= -0.5 &&
+               index[axis] <= images.dose_gy->GetLargestPossibleRegion().GetSize()[axis] - 0.5;
+    if (inside) ++inside_dose;
+  }
+  if (marrow_voxels == 0) throw InputError(marrow_source + ": the marrow mask has no voxel");
+  if (inside_dose == 0)
+    throw InputError("'" + patient.dose.path + "': no marrow voxel lies inside the dose grid " +
+                     "(a dose in another frame of reference?)");
 }
 
 }  // namespace
@@ -90,6 +128,7 @@ PatientImages read_patient_images(const PatientEntry& patient) {
                                              patient.marrow.rtstruct_roi, *images.planning_ct);
     else
       images.marrow = read_mask_image(patient.marrow.mask.path);
+    check_ct_frame(patient, images);
     for (const auto& [sequence, entry] : patient.mr_pre)
       images.mr[{sequence, "pre"}] = read_float_image(entry.path);
     for (const auto& [sequence, entry] : patient.mr_post)

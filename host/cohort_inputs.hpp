@@ -34,7 +34,8 @@ MaskImage3D::Pointer body_mask(const FloatImage3D* image);
 
 // Read everything a patient entry names: the dose from an RTDOSE (.dcm) or an image file, the
 // marrow from a mask image or an RTSTRUCT ROI rasterised on the CT grid. Throws InputError naming
-// the patient and the file.
+// the patient and the file, also when the marrow mask is off the CT's grid or empty, or no
+// marrow voxel lies inside the dose grid.
 PatientImages read_patient_images(const PatientEntry& patient);
 
 }  // namespace doseomics

@@ -9,19 +9,16 @@
 #include <cmath>
 
 #include "host/resample.hpp"
+#include "io/image_region.hpp"
 #include "kernels/core/errors.hpp"
 
 namespace doseomics {
 namespace {
 
 void require_same_grid(const itk::ImageBase<3>* a, const itk::ImageBase<3>* b, const char* what) {
-  const auto size_a = a->GetLargestPossibleRegion().GetSize();
-  const auto size_b = b->GetLargestPossibleRegion().GetSize();
-  bool same = size_a == size_b;
-  for (unsigned axis = 0; axis < 3 && same; ++axis)
-    same = std::fabs(a->GetSpacing()[axis] - b->GetSpacing()[axis]) < 1e-6 &&
-           std::fabs(a->GetOrigin()[axis] - b->GetOrigin()[axis]) < 1e-4;
-  if (!same) throw InputError(std::string(what) + ": images are not on the same grid");
+  const std::string difference = geometry_difference(a, b);
+  if (!difference.empty())
+    throw InputError(std::string(what) + ": images are not on the same grid (" + difference + ")");
 }
 
 }  // namespace

@@ -21,6 +21,7 @@
 #include <limits>
 #include <sstream>
 
+#include "io/image_region.hpp"
 #include "kernels/core/errors.hpp"
 
 namespace doseomics {
@@ -28,8 +29,6 @@ namespace {
 
 constexpr double kPi = 3.14159265358979323846;
 constexpr const char* kTransformWord = "rigid3d";
-// Origin/spacing (mm) and direction-cosine tolerance for "the mask is on the fixed grid".
-constexpr double kGridTolerance = 1e-4;
 
 using Matrix3 = std::array<double, 9>;
 
@@ -88,21 +87,10 @@ void require_image(const itk::ImageBase<3>* image, const char* what) {
 
 // Throws InputError unless `mask` has the grid of `image` (origin, spacing, direction, size).
 void require_same_grid(const itk::ImageBase<3>* image, const itk::ImageBase<3>* mask) {
-  std::ostringstream why;
-  if (image->GetLargestPossibleRegion() != mask->GetLargestPossibleRegion())
-    why << "size/index differ";
-  for (unsigned i = 0; i < 3; ++i) {
-    if (std::abs(image->GetOrigin()[i] - mask->GetOrigin()[i]) > kGridTolerance)
-      why << " origin[" << i << "] differs";
-    if (std::abs(image->GetSpacing()[i] - mask->GetSpacing()[i]) > kGridTolerance)
-      why << " spacing[" << i << "] differs";
-    for (unsigned j = 0; j < 3; ++j)
-      if (std::abs(image->GetDirection()(i, j) - mask->GetDirection()(i, j)) > kGridTolerance)
-        why << " direction(" << i << "," << j << ") differs";
-  }
-  if (!why.str().empty())
-    throw InputError("registration: the fixed mask is not on the fixed image's grid (" + why.str() +
-                     ")");
+  const std::string difference = geometry_difference(image, mask);
+  if (!difference.empty())
+    throw InputError("registration: the fixed mask is not on the fixed image's grid (" +
+                     difference + ")");
 }
 
 void require_valid(const RegistrationOptions& options) {

@@ -261,13 +261,16 @@ std::vector<UnitKey> patient_units(const PatientEntry& patient, std::size_t sett
 int run_cohort(const RunOptions& options, std::ostream& out, std::ostream& err) {
   const char* prefix = "doseomics run: ";
   CohortManifest manifest;
+  std::vector<RejectedPatient> rejected;  // manifest entries with problems: recorded as failed
   std::vector<Settings> settings;
   FeatureSelection features;
   std::unique_ptr<Backend> backend;
   std::optional<ResultStore> store;
   std::int64_t run_id = 0;
   try {
-    manifest = read_cohort_manifest(options.cohort_path);
+    CohortManifestReading reading = read_cohort_manifest_for_run(options.cohort_path);
+    manifest = std::move(reading.manifest);
+    rejected = std::move(reading.rejected);
     ExtractionParameters parameters = manifest.study.parameter_file.empty()
                                           ? default_parameters()
                                           : read_parameter_file(manifest.study.parameter_file);
@@ -291,7 +294,7 @@ int run_cohort(const RunOptions& options, std::ostream& out, std::ostream& err) 
   const std::set<UnitKey> completed = store->completed_units();
 
   const StudySettings& study = manifest.study;
-  const std::size_t patient_count = manifest.patients.size();
+  const std::size_t patient_count = manifest.patients.size() + rejected.size();
   auto pending = [&](const PatientEntry& patient) {
     const auto record = store->patient(patient.id);
     if (!record || record->status != "ok") return true;
@@ -309,7 +312,7 @@ int run_cohort(const RunOptions& options, std::ostream& out, std::ostream& err) 
   Progress progress(err, patient_count);
   std::size_t failed = 0, regions_stored = 0, excluded = 0, skipped = 0;
   std::vector<std::size_t> work;
-  for (std::size_t p = 0; p < patient_count; ++p) {
+  for (std::size_t p = 0; p < manifest.patients.size(); ++p) {
     if (pending(manifest.patients[p]))
       work.push_back(p);
     else
@@ -326,6 +329,15 @@ int run_cohort(const RunOptions& options, std::ostream& out, std::ostream& err) 
   };
   top_up();
   std::size_t done = skipped;
+  // Patients whose manifest entries have problems: recorded, every problem named, and left out.
+  for (const RejectedPatient& patient : rejected) {
+    std::string why = "the cohort manifest's entry has problems:";
+    for (const std::string& problem : patient.problems) why += "\n  " + problem;
+    ++failed;
+    store->record_patient_failure(patient.id, why);
+    err << prefix << "patient " << patient.id << " failed: " << why << '\n';
+    progress.patient_done(++done, patient.id, "FAILED", 0);
+  }
   for (std::size_t w = 0; w < work.size(); ++w) {
     const PatientEntry& patient = manifest.patients[work[w]];
     std::future<PreparedPatient> current = std::move(upcoming.front());
@@ -349,7 +361,10 @@ int run_cohort(const RunOptions& options, std::ostream& out, std::ostream& err) 
                               band.voxel_count,
                               "ok",
                               ""};
-          if (band.volume_cc < study.min_region_volume_cc) {
+          if (band.voxel_count == 0) {
+            region.status = "excluded";
+            region.error = "no marrow voxel receives " + band.band.label();
+          } else if (band.volume_cc < study.min_region_volume_cc) {
             region.status = "excluded";
             char why[128];
             std::snprintf(why, sizeof why, "volume %.3f cc is below the minimum %.3f cc",

@@ -94,6 +94,12 @@ class Problems {
   bool empty() const { return list_.empty(); }
   std::size_t size() const { return list_.size(); }
   const std::vector<std::string>& list() const { return list_; }
+  // Removes and returns the problems added since there were `count`.
+  std::vector<std::string> take_since(std::size_t count) {
+    std::vector<std::string> taken(list_.begin() + static_cast<std::ptrdiff_t>(count), list_.end());
+    list_.resize(count);
+    return taken;
+  }
 
   static std::string line_of(const YAML::Node& node) {
     const YAML::Mark mark = node.Mark();
@@ -104,6 +110,14 @@ class Problems {
  private:
   std::vector<std::string> list_;
 };
+
+// "ORIGIN: N problems:" and one indented line per problem.
+std::string problems_message(const std::string& origin, const std::vector<std::string>& problems) {
+  std::string message = origin + ": " + std::to_string(problems.size()) +
+                        (problems.size() == 1 ? " problem:" : " problems:");
+  for (const std::string& problem : problems) message += "\n  " + problem;
+  return message;
+}
 
 std::string describe(const YAML::Node& node) {
   switch (node.Type()) {
@@ -226,6 +240,9 @@ class ManifestReader {
     check_reference_sequence(manifest);
     return manifest;
   }
+
+  // Patients whose entries had problems, left out of read()'s manifest.
+  std::vector<RejectedPatient>& rejected() { return rejected_; }
 
  private:
   // An absolute, lexically normal path for `text` (relative to the manifest's folder).
@@ -432,15 +449,24 @@ class ManifestReader {
     }
     std::map<std::string, std::size_t> first_index_of_id;
     for (std::size_t i = 0; i < node.size(); ++i) {
+      const std::size_t problems_before = problems_.size();
       PatientEntry patient = read_patient(node[i], field.item(i));
+      bool unique_id = false;
       if (!patient.id.empty()) {
         const auto [it, inserted] = first_index_of_id.emplace(patient.id, i);
+        unique_id = inserted;
         if (!inserted)
           problems_.add(Field{field.item(i).child("id").path, patient.id}, node[i]["id"],
                         "id " + in_quotes(patient.id) + " is also patients[" +
                             std::to_string(it->second) + "]'s");
       }
+      // Problems inside an entry with a usable id are that patient's alone.
+      if (unique_id && problems_.size() > problems_before) {
+        rejected_.push_back({patient.id, problems_.take_since(problems_before)});
+        continue;
+      }
       patients.push_back(std::move(patient));
+      list_index_.push_back(i);
     }
     return patients;
   }
@@ -554,21 +580,30 @@ class ManifestReader {
     return counts;
   }
 
-  // Every patient has the registration reference (pre-RT image of reference_sequence).
-  void check_reference_sequence(const CohortManifest& manifest) {
+  // Every patient has the registration reference (pre-RT image of reference_sequence); one
+  // without it is rejected.
+  void check_reference_sequence(CohortManifest& manifest) {
     const std::string& reference = manifest.study.registration.reference_sequence;
+    std::vector<PatientEntry> accepted;
     for (std::size_t i = 0; i < manifest.patients.size(); ++i) {
-      const PatientEntry& patient = manifest.patients[i];
-      if (patient.mr_pre.empty() || patient.mr_pre.count(reference)) continue;
-      problems_.add(
-          Field{"patients[" + std::to_string(i) + "].mr.pre", patient.id},
-          "no " + in_quotes(reference) +
-              " image, the registration reference (study.registration.reference_sequence)");
+      PatientEntry& patient = manifest.patients[i];
+      if (patient.mr_pre.empty() || patient.mr_pre.count(reference)) {
+        accepted.push_back(std::move(patient));
+        continue;
+      }
+      const std::size_t problems_before = problems_.size();
+      problems_.add(Field{"patients[" + std::to_string(list_index_[i]) + "].mr.pre", patient.id},
+                    "no " + in_quotes(reference) +
+                        " image, the registration reference (study.registration.reference_sequence)");
+      rejected_.push_back({patient.id, problems_.take_since(problems_before)});
     }
+    manifest.patients = std::move(accepted);
   }
 
   fs::path base_dir_;
   Problems& problems_;
+  std::vector<RejectedPatient> rejected_;
+  std::vector<std::size_t> list_index_;  // each read patient's position in the manifest's list
 };
 
 // ---- Writing ---------------------------------------------------------------------------------
@@ -757,7 +792,7 @@ const BloodCountSeries* BloodCounts::find(const std::string& name) const {
   return const_cast<BloodCounts*>(this)->find(name);
 }
 
-CohortManifest read_cohort_manifest(const std::string& path) {
+CohortManifestReading read_cohort_manifest_for_run(const std::string& path) {
   const std::string origin = "cohort manifest " + in_quotes(path);
   std::error_code error;
   if (!fs::is_regular_file(path, error)) throw InputError(origin + ": file not found");
@@ -772,15 +807,29 @@ CohortManifest read_cohort_manifest(const std::string& path) {
   }
   Problems problems;
   ManifestReader reader(fs::absolute(path).parent_path(), problems);
-  CohortManifest manifest = reader.read(root);
+  CohortManifestReading reading;
+  reading.manifest = reader.read(root);
+  reading.rejected = std::move(reader.rejected());
   if (!problems.empty()) {
-    std::string message = origin + ": " + std::to_string(problems.size()) +
-                          (problems.size() == 1 ? " problem:" : " problems:");
-    for (const std::string& problem : problems.list()) message += "\n  " + problem;
-    throw InputError(message);
+    // Every problem at once, the rejected patients' too.
+    std::vector<std::string> all = problems.list();
+    for (const RejectedPatient& patient : reading.rejected)
+      all.insert(all.end(), patient.problems.begin(), patient.problems.end());
+    throw InputError(problems_message(origin, all));
   }
-  manifest.source_path = fs::absolute(path).lexically_normal().string();
-  return manifest;
+  reading.manifest.source_path = fs::absolute(path).lexically_normal().string();
+  return reading;
+}
+
+CohortManifest read_cohort_manifest(const std::string& path) {
+  CohortManifestReading reading = read_cohort_manifest_for_run(path);
+  if (!reading.rejected.empty()) {
+    std::vector<std::string> all;
+    for (const RejectedPatient& patient : reading.rejected)
+      all.insert(all.end(), patient.problems.begin(), patient.problems.end());
+    throw InputError(problems_message("cohort manifest " + in_quotes(path), all));
+  }
+  return std::move(reading.manifest);
 }
 
 void write_cohort_manifest(const CohortManifest& manifest, const std::string& path) {

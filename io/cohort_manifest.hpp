@@ -158,6 +158,24 @@ struct CohortManifest {
 // problem found (unreadable file or YAML syntax error: that one problem).
 CohortManifest read_cohort_manifest(const std::string& path);
 
+// A patient whose manifest entry has problems (a missing file, a misspelt key, a bad count...).
+struct RejectedPatient {
+  std::string id;
+  std::vector<std::string> problems;  // every one, each naming its field
+};
+
+// A manifest as a run reads it: `manifest.patients` holds the patients without problems.
+struct CohortManifestReading {
+  CohortManifest manifest;
+  std::vector<RejectedPatient> rejected;
+};
+
+// Read a manifest for a run, where one bad patient must not stop the cohort. Problems in the
+// study settings or the file's structure, or in a patient entry without a usable (present,
+// unique) id, throw one InputError listing every problem, as read_cohort_manifest() does;
+// problems inside a patient's entry only reject that patient.
+CohortManifestReading read_cohort_manifest_for_run(const std::string& path);
+
 // Write `manifest` as YAML to `path`, paths relative to `path`'s folder (absolute paths on
 // another root stay absolute). Throws InputError when the file cannot be written.
 void write_cohort_manifest(const CohortManifest& manifest, const std::string& path);

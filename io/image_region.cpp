@@ -56,38 +56,35 @@ VoxelImage::Pointer read_image(const std::string& path, const char* role) {
   return reader->GetOutput();
 }
 
-// Describe the first geometric difference between image and mask, or "" when they share a grid.
-std::string geometry_difference(const VoxelImage* image, const VoxelImage* mask) {
+}  // namespace
+
+std::string geometry_difference(const itk::ImageBase<3>* image, const itk::ImageBase<3>* other) {
   std::ostringstream why;
   const auto image_size = image->GetLargestPossibleRegion().GetSize();
-  const auto mask_size = mask->GetLargestPossibleRegion().GetSize();
-  if (image_size != mask_size) {
-    why << "size " << mask_size << " differs from the image's " << image_size;
+  const auto other_size = other->GetLargestPossibleRegion().GetSize();
+  if (image_size != other_size) {
+    why << "size " << other_size << " instead of " << image_size;
     return why.str();
   }
   for (unsigned axis = 0; axis < 3; ++axis) {
-    const double spacing = image->GetSpacing()[axis];
-    const double tolerance = kGeometryTolerance * std::max(1.0, spacing);
-    if (std::fabs(image->GetSpacing()[axis] - mask->GetSpacing()[axis]) > tolerance) {
-      why << "spacing " << mask->GetSpacing() << " differs from the image's "
-          << image->GetSpacing();
+    const double tolerance = kGeometryTolerance * std::max(1.0, image->GetSpacing()[axis]);
+    if (std::fabs(image->GetSpacing()[axis] - other->GetSpacing()[axis]) > tolerance) {
+      why << "spacing " << other->GetSpacing() << " instead of " << image->GetSpacing();
       return why.str();
     }
-    if (std::fabs(image->GetOrigin()[axis] - mask->GetOrigin()[axis]) > tolerance) {
-      why << "origin " << mask->GetOrigin() << " differs from the image's " << image->GetOrigin();
+    if (std::fabs(image->GetOrigin()[axis] - other->GetOrigin()[axis]) > tolerance) {
+      why << "origin " << other->GetOrigin() << " instead of " << image->GetOrigin();
       return why.str();
     }
     for (unsigned column = 0; column < 3; ++column)
-      if (std::fabs(image->GetDirection()[axis][column] - mask->GetDirection()[axis][column]) >
+      if (std::fabs(image->GetDirection()[axis][column] - other->GetDirection()[axis][column]) >
           kGeometryTolerance) {
-        why << "direction differs from the image's";
+        why << "direction cosines differ";
         return why.str();
       }
   }
   return "";
 }
-
-}  // namespace
 
 RegionSource add_image_region(RoiBatch& batch, const std::string& image_path,
                               const std::string& mask_path, int label,

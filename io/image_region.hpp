@@ -4,6 +4,8 @@
 #include <cstddef>
 #include <string>
 
+#include <itkImageBase.h>
+
 #include "kernels/core/roi_batch.hpp"
 
 namespace doseomics {
@@ -20,6 +22,10 @@ struct RegionSource {
 // Geometry tolerance between image and mask (origin, spacing in mm; direction cosines),
 // SimpleITK's default as PyRadiomics uses it.
 constexpr double kGeometryTolerance = 1e-6;
+
+// The first geometric difference of `other` from `image` ("size [3, 4, 6] instead of
+// [3, 4, 5]"), or "" when they share a grid within kGeometryTolerance.
+std::string geometry_difference(const itk::ImageBase<3>* image, const itk::ImageBase<3>* other);
 
 // Read `image_path` and `mask_path`, check they share a grid, select voxels equal to `label`,
 // crop both to the label's bounding box and append it to `batch` under `region_name`.

@@ -203,6 +203,44 @@ TEST_CASE("Two missing files and a typo'd field are reported at once, naming pat
   CHECK_THAT(error, Catch::Contains("cohort.yaml"));
 }
 
+TEST_CASE("For a run, a patient's problems reject that patient only; settings problems stop all",
+          "[cohort]") {
+  CohortTempDir dir;
+  dir.touch_patient("P001");
+  dir.touch_patient("P002");
+  dir.touch_patient("P003");
+  fs::remove(dir.path / "P002/ct.nii.gz");
+  std::string p3 = patient_yaml("P003");
+  p3.replace(p3.find("    dose:"), 9, "    doze:");
+  const std::string patients = "patients:\n" + patient_yaml("P001") + patient_yaml("P002") + p3;
+  const CohortManifestReading reading =
+      read_cohort_manifest_for_run(dir.touch("cohort.yaml", patients));
+  REQUIRE(reading.manifest.patients.size() == 1);
+  CHECK(reading.manifest.patients[0].id == "P001");
+  REQUIRE(reading.rejected.size() == 2);
+  CHECK(reading.rejected[0].id == "P002");
+  REQUIRE(reading.rejected[0].problems.size() == 1);
+  CHECK_THAT(reading.rejected[0].problems[0],
+             Catch::Contains("patients[1].planning_ct (patient P002): file 'P002/ct.nii.gz' not found"));
+  CHECK(reading.rejected[1].id == "P003");
+  REQUIRE(reading.rejected[1].problems.size() == 1);
+  CHECK_THAT(reading.rejected[1].problems[0],
+             Catch::Contains("patients[2].doze (patient P003): unknown key"));
+  CHECK_THAT(reading.rejected[1].problems[0], Catch::Contains("did you mean 'dose'?"));
+
+  // A bad study setting concerns every patient: the whole manifest is refused, every problem
+  // (the patients' too) listed at once.
+  const std::string bad_settings = "study:\n  min_region_volume_cc: -1\n" + patients;
+  try {
+    read_cohort_manifest_for_run(dir.touch("cohort.yaml", bad_settings));
+    FAIL("a bad study setting was accepted");
+  } catch (const InputError& e) {
+    CHECK(problem_count(e.what()) == 3);
+    CHECK_THAT(e.what(), Catch::Contains("study.min_region_volume_cc"));
+    CHECK_THAT(e.what(), Catch::Contains("P002/ct.nii.gz"));
+  }
+}
+
 TEST_CASE("Unknown keys are errors at every level of the manifest", "[cohort]") {
   CohortTempDir dir;
   dir.touch_patient("P001");

@@ -1,5 +1,6 @@
 // `doseomics run` end to end on synthetic cohorts: regions per patient, the planted FatFrac
-// response, resumption after kill -9, and a bad file recorded while the others run.
+// response, resumption after kill -9, and each kind of bad input recorded against its patient
+// while the others run.
 #include <catch2/catch.hpp>
 
 #include <signal.h>
@@ -14,12 +15,15 @@
 #include <string>
 #include <thread>
 
+#include <itkCastImageFilter.h>
+#include <itkImageFileWriter.h>
 #include <nlohmann/json.hpp>
 
 #include "host/cohort_inputs.hpp"
 #include "host/registration.hpp"
 #include "host/synth.hpp"
 #include "io/result_store.hpp"
+#include "io/rtdose.hpp"
 
 using namespace doseomics;
 namespace fs = std::filesystem;
@@ -177,35 +181,110 @@ TEST_CASE("A synthetic cohort runs end to end and a killed run resumes to the sa
   fs::remove_all(root);
 }
 
-TEST_CASE("A patient's truncated image is recorded and the other patients still run",
+namespace {
+
+void write_mask(const MaskImage3D* mask, const fs::path& path) {
+  auto writer = itk::ImageFileWriter<MaskImage3D>::New();
+  writer->SetInput(mask);
+  writer->SetFileName(path.string());
+  writer->Update();
+}
+
+void replace_in_file(const fs::path& path, const std::string& from, const std::string& to) {
+  std::ifstream in(path);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto at = text.find(from);
+  REQUIRE(at != std::string::npos);
+  text.replace(at, from.size(), to);
+  std::ofstream(path) << text;
+}
+
+}  // namespace
+
+TEST_CASE("Each kind of bad input fails only its patient, with an error naming file and fault",
           "[pipeline]") {
-  const fs::path root = fresh_folder("bad-file");
+  const fs::path root = fresh_folder("bad-input");
   SynthOptions synth;
-  synth.patients = 3;
+  synth.patients = 7;
   synth.seed = 11;
   synth.out_dir = (root / "cohort").string();
   synthesise_cohort(synth);
-  // Truncate one patient's image to half its bytes.
-  fs::path victim;
-  for (const auto& entry : fs::recursive_directory_iterator(root / "cohort"))
-    if (entry.path().filename() == "post_FatFrac.nii.gz") {
-      victim = entry.path();
-      break;
-    }
-  REQUIRE(!victim.empty());
-  fs::resize_file(victim, fs::file_size(victim) / 2);
+  const fs::path cohort = root / "cohort";
+  const fs::path manifest = cohort / "cohort.yaml";
 
-  REQUIRE(run_to_end(root / "cohort" / "cohort.yaml", root / "out") == 2);
-  ResultStore store(store_path((root / "out").string()));
-  int ok = 0, failed = 0;
-  for (const PatientRecord& patient : store.patients()) {
-    if (patient.status == "ok") ++ok;
-    if (patient.status == "failed") {
-      ++failed;
-      CHECK(patient.error.find("post_FatFrac.nii.gz") != std::string::npos);
-    }
+  // SYN001: a missing file.
+  fs::remove(cohort / "SYN001" / "post_R2star.nii.gz");
+  // SYN002: a marrow mask on another grid than its CT (spacing stretched).
+  {
+    MaskImage3D::Pointer marrow = read_mask_image((cohort / "SYN002" / "marrow.nii.gz").string());
+    auto spacing = marrow->GetSpacing();
+    spacing[0] *= 1.1;
+    marrow->SetSpacing(spacing);
+    write_mask(marrow, cohort / "SYN002" / "marrow.nii.gz");
   }
-  CHECK(ok == 2);
-  CHECK(failed == 1);
+  // SYN003: the dose as an RTDOSE in RELATIVE units.
+  {
+    const FloatImage3D::Pointer dose = read_float_image((cohort / "SYN003" / "dose.nii.gz").string());
+    auto cast = itk::CastImageFilter<FloatImage3D, DoseImage>::New();
+    cast->SetInput(dose);
+    cast->Update();
+    RtDoseWriteOptions relative;
+    relative.dose_units = "RELATIVE";
+    write_rtdose((cohort / "SYN003" / "dose_relative.dcm").string(), *cast->GetOutput(), relative);
+    replace_in_file(manifest, "SYN003/dose.nii.gz", "SYN003/dose_relative.dcm");
+  }
+  // SYN004: a typo in its manifest entry.
+  replace_in_file(manifest, "marrow_mask: {path: SYN004", "marow_mask: {path: SYN004");
+  // SYN005: a truncated NIfTI (half its bytes).
+  const fs::path truncated = cohort / "SYN005" / "post_FatFrac.nii.gz";
+  fs::resize_file(truncated, fs::file_size(truncated) / 2);
+  // SYN006: no marrow voxel in the 5-10 Gy band (a valid patient with empty bands): the marrow
+  // below 20 Gy is removed, with a margin so that no MR voxel interpolates a dose under 10 Gy.
+  {
+    MaskImage3D::Pointer marrow = read_mask_image((cohort / "SYN006" / "marrow.nii.gz").string());
+    const FloatImage3D::Pointer dose = read_float_image((cohort / "SYN006" / "dose.nii.gz").string());
+    const std::size_t voxels = marrow->GetLargestPossibleRegion().GetNumberOfPixels();
+    for (std::size_t i = 0; i < voxels; ++i) {
+      const float gy = dose->GetBufferPointer()[i];
+      if (gy < 20.0f) marrow->GetBufferPointer()[i] = 0;
+    }
+    write_mask(marrow, cohort / "SYN006" / "marrow.nii.gz");
+  }
+  // SYN007: untouched.
+
+  REQUIRE(run_to_end(manifest, root / "out") == 2);
+  ResultStore store(store_path((root / "out").string()));
+  std::map<std::string, PatientRecord> patients;
+  for (const PatientRecord& patient : store.patients()) patients[patient.patient_id] = patient;
+  REQUIRE(patients.size() == 7);
+  const std::map<std::string, std::vector<std::string>> expected_errors = {
+      {"SYN001", {"post_R2star.nii.gz", "not found"}},
+      {"SYN002", {"marrow.nii.gz", "not on the planning CT's grid", "spacing"}},
+      {"SYN003", {"dose_relative.dcm", "RELATIVE"}},
+      {"SYN004", {"marow_mask", "did you mean 'marrow_mask'"}},
+      {"SYN005", {"post_FatFrac.nii.gz"}},
+  };
+  for (const auto& [id, fragments] : expected_errors) {
+    INFO(id << ": " << patients[id].error);
+    CHECK(patients[id].status == "failed");
+    CHECK_THAT(patients[id].error, Catch::Contains(id));
+    for (const std::string& fragment : fragments)
+      CHECK_THAT(patients[id].error, Catch::Contains(fragment));
+  }
+  CHECK(patients["SYN006"].status == "ok");
+  CHECK(patients["SYN007"].status == "ok");
+  bool empty_band_recorded = false;
+  for (const RegionRecord& region : store.regions())
+    if (region.patient_id == "SYN006" && region.band_index == 0) {
+      CHECK(region.status == "excluded");
+      CHECK(region.voxel_count == 0);
+      CHECK_THAT(region.error, Catch::Contains("no marrow voxel receives 5-10Gy"));
+      empty_band_recorded = true;
+    }
+  CHECK(empty_band_recorded);
+  // The two good patients have all their units.
+  std::set<std::string> with_units;
+  for (const UnitKey& unit : store.completed_units()) with_units.insert(unit.patient_id);
+  CHECK(with_units == std::set<std::string>{"SYN006", "SYN007"});
   fs::remove_all(root);
 }
