@@ -581,7 +581,7 @@ Figure dose_response_figure(const StudyResults& results, const std::string& sequ
     std::vector<double> fitted;
     for (double xi : x) fitted.push_back(curve.fit.intercept + curve.fit.slope * xi);
     chart.line(x, fitted, colour(i), true, 1.0);
-    chart.legend(feature_short_name(curve.feature) + " (slope " + fixed(curve.fit.slope, 2) + ")",
+    chart.legend(display_feature(curve.feature) + " (slope " + fixed(curve.fit.slope, 2) + ")",
                  colour(i), "line");
   }
   chart.legend("Fitted line", "#555555", "dashed");
@@ -1002,7 +1002,7 @@ std::vector<std::string> main_findings(const StudyResults& results) {
     if (!pca.top_loadings.empty()) {
       s << " Largest loadings on the first component: ";
       for (std::size_t i = 0; i < pca.top_loadings[0].size(); ++i) {
-        s << (i ? ", " : "") << feature_short_name(pca.top_loadings[0][i]);
+        s << (i ? ", " : "") << display_feature(pca.top_loadings[0][i]);
       }
       s << ".";
     }
@@ -1023,7 +1023,7 @@ std::vector<std::string> main_findings(const StudyResults& results) {
       s << "; the strongest: ";
       for (std::size_t i = 0; i < std::min<std::size_t>(4, significant.size()); ++i) {
         const auto& row = *significant[i];
-        s << (i ? "; " : "") << row.sequence << " " << feature_short_name(row.feature)
+        s << (i ? "; " : "") << row.sequence << " " << display_feature(row.feature)
           << " vs \u0394" << row.count << " at " << results.band_label(row.band)
           << " (r = " << fixed(row.r, 3) << ", p "
           << (row.p_value < 0.001 ? "< 0.001" : "= " + fixed(row.p_value, 3)) << ")";
