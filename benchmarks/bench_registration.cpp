@@ -27,7 +27,7 @@ using namespace doseomics;
 
 struct Task {
   std::string patient;
-  std::string moving_file;     // relative to the cohort
+  std::string moving_file;      // relative to the cohort
   const nlohmann::json* truth;  // the planted transform's record (has "text")
   std::string label;
 };
@@ -72,7 +72,8 @@ int main(int argc, char** argv) {
     if (patient_limit > 0 && count++ >= patient_limit) break;
     const std::string id = patient.at("id");
     const std::string dir = cohort + "/" + id + "/";
-    FloatImage3D::Pointer reference = read_float_image(dir + "pre_" + reference_sequence + ".nii.gz");
+    FloatImage3D::Pointer reference =
+        read_float_image(dir + "pre_" + reference_sequence + ".nii.gz");
     MaskImage3D::Pointer body = body_mask(reference);
     double patient_worst = 0.0;
     for (const std::string& acquisition : acquisitions) {
@@ -107,10 +108,10 @@ int main(int argc, char** argv) {
   std::sort(all_max.begin(), all_max.end());
   const auto over_1mm = std::count_if(worst_per_patient.begin(), worst_per_patient.end(),
                                       [](double e) { return e >= 1.0; });
-  std::printf("registrations %zu: median of max error %.3f mm, worst %.3f mm; patients >= 1 mm: "
-              "%td of %zu; registration time %.1f s\n",
-              all_max.size(), all_max.empty() ? 0.0 : all_max[all_max.size() / 2],
-              all_max.empty() ? 0.0 : all_max.back(), over_1mm, worst_per_patient.size(),
-              total_seconds);
+  std::printf(
+      "registrations %zu: median of max error %.3f mm, worst %.3f mm; patients >= 1 mm: "
+      "%td of %zu; registration time %.1f s\n",
+      all_max.size(), all_max.empty() ? 0.0 : all_max[all_max.size() / 2],
+      all_max.empty() ? 0.0 : all_max.back(), over_1mm, worst_per_patient.size(), total_seconds);
   return 0;
 }

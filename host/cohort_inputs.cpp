@@ -42,10 +42,10 @@ typename Image::Pointer read_with_itk(const std::string& path) {
 // empty, and lies at least partly inside the dose grid (a dose of another frame or patient does
 // not). Throws InputError naming the file and what is wrong.
 void check_ct_frame(const PatientEntry& patient, const PatientImages& images) {
-  const std::string marrow_source = patient.marrow.is_rtstruct()
-                                        ? "'" + patient.marrow.rtstruct_path + "' ROI '" +
-                                              patient.marrow.rtstruct_roi + "'"
-                                        : "'" + patient.marrow.mask.path + "'";
+  const std::string marrow_source =
+      patient.marrow.is_rtstruct()
+          ? "'" + patient.marrow.rtstruct_path + "' ROI '" + patient.marrow.rtstruct_roi + "'"
+          : "'" + patient.marrow.mask.path + "'";
   if (!patient.marrow.is_rtstruct()) {
     const std::string difference = geometry_difference(images.planning_ct, images.marrow);
     if (!difference.empty())
@@ -53,8 +53,8 @@ void check_ct_frame(const PatientEntry& patient, const PatientImages& images) {
                        patient.planning_ct.path + "'): " + difference);
   }
   std::size_t marrow_voxels = 0, inside_dose = 0;
-  itk::ImageRegionConstIteratorWithIndex<MaskImage3D> it(
-      images.marrow, images.marrow->GetLargestPossibleRegion());
+  itk::ImageRegionConstIteratorWithIndex<MaskImage3D> it(images.marrow,
+                                                         images.marrow->GetLargestPossibleRegion());
   for (; !it.IsAtEnd(); ++it) {
     if (it.Get() == 0) continue;
     ++marrow_voxels;

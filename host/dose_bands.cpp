@@ -5,8 +5,8 @@
 
 #include <algorithm>
 #include <array>
-#include <string>
 #include <cmath>
+#include <string>
 
 #include "host/resample.hpp"
 #include "io/image_region.hpp"

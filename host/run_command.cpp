@@ -131,8 +131,8 @@ ImageKey registration_image(const std::vector<ImageKey>& keys,
 }
 
 // Read and register one patient, cut its bands on the reference grid and carry them onto every
-// MR image's own grid. Runs on a worker thread; touches
-// no store. Throws InputError (naming the patient) for bad input.
+// MR image's own grid. Runs on a worker thread; touches no store. Throws InputError (naming the
+// patient) for bad input.
 PreparedPatient prepare_patient(
     const PatientEntry& patient, const StudySettings& study,
     const std::map<std::pair<std::string, std::string>, RegistrationRecord>& stored) {
@@ -190,10 +190,10 @@ PreparedPatient prepare_patient(
   for (const auto& [acquisition, keys] : acquisitions) {
     const ImageKey registered = registration_image(keys, images.mr, reference, reference_body);
     const auto& entries = registered.second == "pre" ? patient.mr_pre : patient.mr_post;
-    const RegistrationRecord record = align(
-        patient.id, reference, reference_frame, reference_body, images.mr.at(registered),
-        entries.at(registered.first).frame_of_reference_uid, registered.first, registered.second,
-        reference_sequence, study, stored);
+    const RegistrationRecord record =
+        align(patient.id, reference, reference_frame, reference_body, images.mr.at(registered),
+              entries.at(registered.first).frame_of_reference_uid, registered.first,
+              registered.second, reference_sequence, study, stored);
     const RigidTransform reference_to_mr = RigidTransform::from_string(record.transform);
     for (const ImageKey& key : keys) {
       RegistrationRecord copy = record;

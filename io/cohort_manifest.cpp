@@ -592,9 +592,10 @@ class ManifestReader {
         continue;
       }
       const std::size_t problems_before = problems_.size();
-      problems_.add(Field{"patients[" + std::to_string(list_index_[i]) + "].mr.pre", patient.id},
-                    "no " + in_quotes(reference) +
-                        " image, the registration reference (study.registration.reference_sequence)");
+      problems_.add(
+          Field{"patients[" + std::to_string(list_index_[i]) + "].mr.pre", patient.id},
+          "no " + in_quotes(reference) +
+              " image, the registration reference (study.registration.reference_sequence)");
       rejected_.push_back({patient.id, problems_.take_since(problems_before)});
     }
     manifest.patients = std::move(accepted);

@@ -1023,10 +1023,9 @@ std::vector<std::string> main_findings(const StudyResults& results) {
       s << "; the strongest: ";
       for (std::size_t i = 0; i < std::min<std::size_t>(4, significant.size()); ++i) {
         const auto& row = *significant[i];
-        s << (i ? "; " : "") << row.sequence << " " << display_feature(row.feature)
-          << " vs \u0394" << row.count << " at " << results.band_label(row.band)
-          << " (r = " << fixed(row.r, 3) << ", p "
-          << (row.p_value < 0.001 ? "< 0.001" : "= " + fixed(row.p_value, 3)) << ")";
+        s << (i ? "; " : "") << row.sequence << " " << display_feature(row.feature) << " vs \u0394"
+          << row.count << " at " << results.band_label(row.band) << " (r = " << fixed(row.r, 3)
+          << ", p " << (row.p_value < 0.001 ? "< 0.001" : "= " + fixed(row.p_value, 3)) << ")";
       }
     }
     s << ".";

@@ -153,7 +153,8 @@ class StudyRun {
       throw std::invalid_argument("study: PCA variance threshold must be in (0, 1]");
     }
     if (options_.common_min_bands < 0 || options_.common_max_missed_bands < 0) {
-      throw std::invalid_argument("study: common_min_bands and common_max_missed_bands must be >= 0");
+      throw std::invalid_argument(
+          "study: common_min_bands and common_max_missed_bands must be >= 0");
     }
     if (data_.features.empty()) throw std::invalid_argument("study: no feature values");
   }

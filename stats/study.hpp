@@ -88,7 +88,6 @@ struct StudyOptions {
 // The common-feature rule of `options` in words ("significant at every band but at most one").
 std::string common_feature_rule(const StudyOptions& options);
 
-
 // A dose band.
 struct DoseBand {
   int index = 0;             // 1-based band index

@@ -220,8 +220,9 @@ TEST_CASE("For a run, a patient's problems reject that patient only; settings pr
   REQUIRE(reading.rejected.size() == 2);
   CHECK(reading.rejected[0].id == "P002");
   REQUIRE(reading.rejected[0].problems.size() == 1);
-  CHECK_THAT(reading.rejected[0].problems[0],
-             Catch::Contains("patients[1].planning_ct (patient P002): file 'P002/ct.nii.gz' not found"));
+  CHECK_THAT(
+      reading.rejected[0].problems[0],
+      Catch::Contains("patients[1].planning_ct (patient P002): file 'P002/ct.nii.gz' not found"));
   CHECK(reading.rejected[1].id == "P003");
   REQUIRE(reading.rejected[1].problems.size() == 1);
   CHECK_THAT(reading.rejected[1].problems[0],

@@ -415,9 +415,9 @@ TEST_CASE("Dose-band regions carried onto another grid move with the transform, 
   const MaskImage3D::Pointer labels = band_label_map(marrow, dose, bands);
   const std::vector<BandRegion> on_reference = regions_from_label_map(labels, bands);
   REQUIRE(on_reference.size() == bands.size());
-  CHECK(on_reference[0].voxel_count == 4 * 9 * 6);   // x 4..7 (10-17.5 Gy)
-  CHECK(on_reference[1].voxel_count == 8 * 9 * 6);   // x 8..15
-  CHECK(on_reference[2].voxel_count == 6 * 9 * 6);   // x 20..25 (marrow ends at 25)
+  CHECK(on_reference[0].voxel_count == 4 * 9 * 6);  // x 4..7 (10-17.5 Gy)
+  CHECK(on_reference[1].voxel_count == 8 * 9 * 6);  // x 8..15
+  CHECK(on_reference[2].voxel_count == 6 * 9 * 6);  // x 20..25 (marrow ends at 25)
 
   RigidTransform reference_to_target;
   reference_to_target.translation_mm = {4, -6, 3};  // (2, -3, 1) voxels

@@ -224,7 +224,8 @@ TEST_CASE("Each kind of bad input fails only its patient, with an error naming f
   }
   // SYN003: the dose as an RTDOSE in RELATIVE units.
   {
-    const FloatImage3D::Pointer dose = read_float_image((cohort / "SYN003" / "dose.nii.gz").string());
+    const FloatImage3D::Pointer dose =
+        read_float_image((cohort / "SYN003" / "dose.nii.gz").string());
     auto cast = itk::CastImageFilter<FloatImage3D, DoseImage>::New();
     cast->SetInput(dose);
     cast->Update();
@@ -242,7 +243,8 @@ TEST_CASE("Each kind of bad input fails only its patient, with an error naming f
   // below 20 Gy is removed, with a margin so that no MR voxel interpolates a dose under 10 Gy.
   {
     MaskImage3D::Pointer marrow = read_mask_image((cohort / "SYN006" / "marrow.nii.gz").string());
-    const FloatImage3D::Pointer dose = read_float_image((cohort / "SYN006" / "dose.nii.gz").string());
+    const FloatImage3D::Pointer dose =
+        read_float_image((cohort / "SYN006" / "dose.nii.gz").string());
     const std::size_t voxels = marrow->GetLargestPossibleRegion().GetNumberOfPixels();
     for (std::size_t i = 0; i < voxels; ++i) {
       const float gy = dose->GetBufferPointer()[i];
