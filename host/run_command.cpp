@@ -348,7 +348,9 @@ int run_cohort(const RunOptions& options, std::ostream& out, std::ostream& err) 
       PreparedPatient prepared = current.get();
       {
         Transaction transaction(*store);
-        store->upsert_patient(PatientRecord{patient.id, "pending", "", {}, {}, {}});
+        store->upsert_patient(PatientRecord{patient.id, "pending", "", patient.clinical.age_years,
+                                            patient.clinical.prescription_dose_gy,
+                                            patient.clinical.fractions});
         for (const ImageRecord& image : prepared.images) store->upsert_image(image);
         for (const RegistrationRecord& registration : prepared.registrations)
           store->upsert_registration(registration);

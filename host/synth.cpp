@@ -871,6 +871,9 @@ PatientOutput synthesise_patient(const PatientModel& m, const SynthOptions& opti
     series.one_month = m.counts[c].value[3];
   }
   entry.blood_counts = counts;
+  entry.clinical.age_years = m.age;
+  entry.clinical.prescription_dose_gy = m.plan.prescription_gy;
+  entry.clinical.fractions = m.plan.fractions;
   result.entry = entry;
 
   // Truth for this patient.

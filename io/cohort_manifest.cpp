@@ -477,10 +477,10 @@ class ManifestReader {
       patient.id = read_text(node["id"], field.child("id"), problems_).value_or("");
       field.patient_id = patient.id;
     }
-    if (!check_mapping(
-            node, field, problems_,
-            {"id", "planning_ct", "dose", "marrow_mask", "marrow_rtstruct", "mr", "blood_counts"},
-            {"id", "planning_ct", "dose", "mr"}))
+    if (!check_mapping(node, field, problems_,
+                       {"id", "planning_ct", "dose", "marrow_mask", "marrow_rtstruct", "mr",
+                        "blood_counts", "clinical"},
+                       {"id", "planning_ct", "dose", "mr"}))
       return patient;
     if (node["planning_ct"])
       patient.planning_ct = read_image(node["planning_ct"], field.child("planning_ct"));
@@ -508,6 +508,8 @@ class ManifestReader {
     if (node["mr"]) read_mr(node["mr"], field.child("mr"), patient);
     if (node["blood_counts"])
       patient.blood_counts = read_blood_counts(node["blood_counts"], field.child("blood_counts"));
+    if (node["clinical"])
+      patient.clinical = read_clinical(node["clinical"], field.child("clinical"));
     return patient;
   }
 
@@ -553,6 +555,34 @@ class ManifestReader {
       sequences[name] = read_image(entry.second, field.child(name));
     }
     return sequences;
+  }
+
+  ClinicalData read_clinical(const YAML::Node& node, const Field& field) {
+    ClinicalData clinical;
+    if (!check_mapping(node, field, problems_, {"age_years", "prescription_dose_gy", "fractions"},
+                       {}))
+      return clinical;
+    const auto in_range = [&](const char* key, double low, bool low_open, double high,
+                              const char* range) -> std::optional<double> {
+      if (!node[key] || node[key].IsNull()) return std::nullopt;
+      const auto v = read_number(node[key], field.child(key), problems_);
+      if (!v) return std::nullopt;
+      if (!(low_open ? *v > low : *v >= low) || !(*v <= high)) {
+        problems_.add(field.child(key), node[key], std::string("must be in ") + range);
+        return std::nullopt;
+      }
+      return v;
+    };
+    clinical.age_years = in_range("age_years", 0, false, 130, "[0, 130]");
+    clinical.prescription_dose_gy = in_range("prescription_dose_gy", 0, true, 200, "(0, 200]");
+    if (node["fractions"] && !node["fractions"].IsNull()) {
+      const auto v = read_integer(node["fractions"], field.child("fractions"), problems_);
+      if (v && (*v < 1 || *v > 100))
+        problems_.add(field.child("fractions"), node["fractions"], "must be in [1, 100]");
+      else if (v)
+        clinical.fractions = static_cast<int>(*v);
+    }
+    return clinical;
   }
 
   std::optional<BloodCounts> read_blood_counts(const YAML::Node& node, const Field& field) {
@@ -730,6 +760,17 @@ class ManifestWriter {
       }
       out << YAML::EndMap;
     }
+    const ClinicalData& clinical = patient.clinical;
+    if (clinical.age_years || clinical.prescription_dose_gy || clinical.fractions) {
+      out << YAML::Key << "clinical" << YAML::Value << YAML::Flow << YAML::BeginMap;
+      if (clinical.age_years)
+        out << YAML::Key << "age_years" << YAML::Value << number(*clinical.age_years);
+      if (clinical.prescription_dose_gy)
+        out << YAML::Key << "prescription_dose_gy" << YAML::Value
+            << number(*clinical.prescription_dose_gy);
+      if (clinical.fractions) out << YAML::Key << "fractions" << YAML::Value << *clinical.fractions;
+      out << YAML::EndMap;
+    }
     out << YAML::EndMap;
   }
 
@@ -772,7 +813,7 @@ bool StudySettings::operator==(const StudySettings& other) const {
 bool PatientEntry::operator==(const PatientEntry& other) const {
   return id == other.id && planning_ct == other.planning_ct && dose == other.dose &&
          marrow == other.marrow && mr_pre == other.mr_pre && mr_post == other.mr_post &&
-         blood_counts == other.blood_counts;
+         blood_counts == other.blood_counts && clinical == other.clinical;
 }
 
 const std::array<const char*, 5>& BloodCounts::names() {

@@ -126,6 +126,18 @@ struct BloodCounts {
   }
 };
 
+// What the study's Table 1 reports of a patient, where the manifest gives it; all optional.
+struct ClinicalData {
+  std::optional<double> age_years;             // at treatment, [0, 130]
+  std::optional<double> prescription_dose_gy;  // PTV prescription, (0, 200]
+  std::optional<int> fractions;                // number of fractions, [1, 100]
+
+  bool operator==(const ClinicalData& other) const {
+    return age_years == other.age_years && prescription_dose_gy == other.prescription_dose_gy &&
+           fractions == other.fractions;
+  }
+};
+
 // MR images of one time point, by sequence name (any names: T2fs, FatFrac, R2star, WATER, ...).
 using SequenceImages = std::map<std::string, ImageEntry>;
 
@@ -138,6 +150,7 @@ struct PatientEntry {
   SequenceImages mr_pre;   // pre-RT; the same sequence names as mr_post
   SequenceImages mr_post;  // post-RT
   std::optional<BloodCounts> blood_counts;
+  ClinicalData clinical;
 
   bool operator==(const PatientEntry& other) const;
 };

@@ -286,6 +286,12 @@ TEST_CASE("Bad values and missing fields name their field", "[cohort]") {
   CHECK_THAT(manifest_error(dir, "study: {}\n"), Catch::Contains("patients: missing"));
   CHECK_THAT(manifest_error(dir, patients + "    blood_counts: {ANC: {pre: -1}}\n"),
              Catch::Contains("patients[0].blood_counts.ANC.pre (patient P001)"));
+  CHECK_THAT(manifest_error(dir, patients + "    clinical: {age_years: 200}\n"),
+             Catch::Contains("patients[0].clinical.age_years (patient P001): must be in [0, 130]"));
+  CHECK_THAT(manifest_error(dir, patients + "    clinical: {fractions: 2.5}\n"),
+             Catch::Contains("patients[0].clinical.fractions (patient P001): expected a whole"));
+  CHECK_THAT(manifest_error(dir, patients + "    clinical: {prescription_gy: 50}\n"),
+             Catch::Contains("did you mean 'prescription_dose_gy'?"));
 
   std::string no_marrow = patient_yaml("P001");
   no_marrow.erase(no_marrow.find("    marrow_mask:"),
@@ -347,6 +353,9 @@ TEST_CASE("A cohort manifest round-trips through write and read", "[cohort]") {
   counts.hgb.pre = 120;
   counts.hgb.one_month = 0.1 + 0.2;  // not exactly 0.3: must round-trip exactly
   first.blood_counts = counts;
+  first.clinical.age_years = 51.5;
+  first.clinical.prescription_dose_gy = 50.4;
+  first.clinical.fractions = 28;
 
   PatientEntry second = first;
   second.id = "P002";
@@ -360,6 +369,8 @@ TEST_CASE("A cohort manifest round-trips through write and read", "[cohort]") {
     second.mr_post[sequence] = {dir.abs(std::string("P002/post_") + sequence + ".nii.gz"), ""};
   }
   second.blood_counts.reset();
+  second.clinical = ClinicalData{};
+  second.clinical.age_years = 44;  // the others not known
   manifest.patients = {first, second};
 
   const std::string path = dir.abs("cohort.yaml");

@@ -123,6 +123,14 @@ TEST_CASE("The demo chain recovers the planted truth: registrations, slopes, cor
 
   const stats::StudyResults results = stats::run_study(cohort.data);
 
+  SECTION("Table 1 has every patient's age, prescription and fractions from the manifest") {
+    CHECK(results.cohort.patients == truth.at("patients").size());
+    CHECK(results.cohort.age_years.n == truth.at("patients").size());
+    CHECK(results.cohort.prescription_dose_gy.n == truth.at("patients").size());
+    CHECK(results.cohort.fractions.n == truth.at("patients").size());
+    CHECK(results.cohort.prescription_dose_gy.maximum <= 50.4);
+  }
+
   SECTION("the planted dose-response slopes are recovered within 10 %") {
     // A multiplicative change moves the mean by the planted percentage (truth.json's note).
     for (const auto& [sequence, planted] :
