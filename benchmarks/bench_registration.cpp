@@ -3,7 +3,8 @@
 // MR) is done with the given options and scored against the transforms planted in truth.json,
 // over the reference MR's body voxels. Prints one line per registration and a summary.
 //
-//   bench_registration COHORT_DIR [--patients N] [--sampling-percent P] [--final-full-sampling]
+//   bench_registration COHORT_DIR [--patients N | --patient ID] [--sampling-percent P]
+//                      [--acquisitions CT pre:WATER ...] [--shrink ...] [--sigmas ...] ...
 //
 // Used to choose the defaults of host/registration.hpp and io/cohort_manifest.hpp; the figures
 // are in benchmarks/RESULTS.md.
@@ -45,6 +46,8 @@ int main(int argc, char** argv) {
   std::vector<std::string> acquisitions = {"CT", "pre:FAT", "post:T2fs", "post:FAT"};
   app.add_option("cohort", cohort, "folder written by doseomics synth")->required();
   app.add_option("--patients", patient_limit, "first N patients only (0 = all)");
+  std::string only_patient;
+  app.add_option("--patient", only_patient, "this patient only (its id)");
   app.add_option("--sampling-percent", sampling_percent, "share of body voxels sampled");
   app.add_option("--iterations", options.iterations_per_level, "iterations per level");
   app.add_option("--shrink", options.shrink_factors, "shrink factors, coarse to fine");
@@ -71,6 +74,7 @@ int main(int argc, char** argv) {
   for (const auto& patient : truth.at("patients")) {
     if (patient_limit > 0 && count++ >= patient_limit) break;
     const std::string id = patient.at("id");
+    if (!only_patient.empty() && id != only_patient) continue;
     const std::string dir = cohort + "/" + id + "/";
     FloatImage3D::Pointer reference =
         read_float_image(dir + "pre_" + reference_sequence + ".nii.gz");
@@ -94,10 +98,13 @@ int main(int argc, char** argv) {
       FloatImage3D::Pointer moving = read_float_image(moving_file);
       const RegistrationResult result = register_rigid(reference, moving, options, body);
       const TransformDiscrepancy error = transform_discrepancy(result.transform, planted, body);
-      std::printf("%s %-10s max %.3f mm mean %.3f mm  %5.2f s  it %d  NMI %.4f  metric %.5f\n",
-                  id.c_str(), acquisition.c_str(), error.max_mm, error.mean_mm, result.seconds,
-                  result.total_iterations, result.quality.normalised_mutual_information,
-                  result.final_metric_value);
+      std::printf(
+          "%s %-10s max %.3f mm mean %.3f mm  %5.2f s  it %d  NMI %.4f (start %.4f)  attempts "
+          "%d%s\n",
+          id.c_str(), acquisition.c_str(), error.max_mm, error.mean_mm, result.seconds,
+          result.total_iterations, result.quality.normalised_mutual_information,
+          result.start_quality.normalised_mutual_information, result.attempts,
+          result.improved_on_start ? "" : "  DIVERGED");
       std::fflush(stdout);
       patient_worst = std::max(patient_worst, error.max_mm);
       all_max.push_back(error.max_mm);

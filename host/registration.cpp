@@ -291,9 +291,12 @@ RigidTransform RigidTransform::from_string(const std::string& text) {
 
 // ---- Registration -----------------------------------------------------------------------------
 
-RegistrationResult register_rigid(const FloatImage3D* fixed, const FloatImage3D* moving,
-                                  const RegistrationOptions& options,
-                                  const MaskImage3D* fixed_mask) {
+namespace {
+
+// One optimisation with `options`; also measures the alignment at its starting transform.
+RegistrationResult register_once(const FloatImage3D* fixed, const FloatImage3D* moving,
+                                 const RegistrationOptions& options,
+                                 const MaskImage3D* fixed_mask) {
   using TransformType = itk::VersorRigid3DTransform<double>;
   using MetricType = MattesMetric::Superclass;
   using OptimizerType = itk::RegularStepGradientDescentOptimizerv4<double>;
@@ -304,13 +307,9 @@ RegistrationResult register_rigid(const FloatImage3D* fixed, const FloatImage3D*
   using ScalesEstimatorType = itk::RegistrationParameterScalesFromPhysicalShift<MetricType>;
   using MaskSpatialObjectType = itk::ImageMaskSpatialObject<3>;
 
-  require_image(fixed, "fixed");
-  require_image(moving, "moving");
-  if (fixed_mask != nullptr) require_same_grid(fixed, fixed_mask);
-  require_valid(options);
-
   RegistrationResult result;
   result.method = describe(options);
+  RigidTransform start_transform;
   const auto start = std::chrono::steady_clock::now();
 
   try {
@@ -332,6 +331,7 @@ RegistrationResult register_rigid(const FloatImage3D* fixed, const FloatImage3D*
       fixed->TransformContinuousIndexToPhysicalPoint(middle, centre);
       transform->SetCenter(centre);
     }
+    start_transform = from_itk(*transform);
 
     auto metric = MattesMetric::New();
     metric->SetNumberOfHistogramBins(options.histogram_bins);
@@ -411,7 +411,58 @@ RegistrationResult register_rigid(const FloatImage3D* fixed, const FloatImage3D*
   for (int count : result.iterations_per_level) result.total_iterations += count;
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   result.quality = measure_alignment(fixed, moving, result.transform, fixed_mask);
+  result.start_quality = measure_alignment(fixed, moving, start_transform, fixed_mask);
   return result;
+}
+
+// Whether a registration left the images at least as well aligned as it found them.
+bool improved_on_start(const RegistrationResult& result) {
+  return result.quality.normalised_mutual_information >=
+         result.start_quality.normalised_mutual_information - kDivergenceMarginNmi;
+}
+
+}  // namespace
+
+RegistrationResult register_rigid(const FloatImage3D* fixed, const FloatImage3D* moving,
+                                  const RegistrationOptions& options,
+                                  const MaskImage3D* fixed_mask) {
+  require_image(fixed, "fixed");
+  require_image(moving, "moving");
+  if (fixed_mask != nullptr) require_same_grid(fixed, fixed_mask);
+  require_valid(options);
+
+  // The given options first; should the optimiser leave the images worse aligned than it found
+  // them (it diverged), the other starting transform, then a coarser pyramid (a wider capture
+  // range). The first attempt that does not diverge is kept; else the best-aligned one.
+  std::vector<RegistrationOptions> attempts = {options};
+  RegistrationOptions other_start = options;
+  other_start.initialisation =
+      options.initialisation == RegistrationInitialisation::geometry_centres
+          ? RegistrationInitialisation::identity
+          : RegistrationInitialisation::geometry_centres;
+  attempts.push_back(other_start);
+  RegistrationOptions coarser = options;
+  coarser.shrink_factors.insert(coarser.shrink_factors.begin(), 2 * coarser.shrink_factors.front());
+  coarser.smoothing_sigmas_mm.insert(coarser.smoothing_sigmas_mm.begin(),
+                                     2 * std::max(1.0, coarser.smoothing_sigmas_mm.front()));
+  attempts.push_back(coarser);
+
+  RegistrationResult best;
+  double seconds = 0.0;
+  for (std::size_t a = 0; a < attempts.size(); ++a) {
+    RegistrationResult result = register_once(fixed, moving, attempts[a], fixed_mask);
+    seconds += result.seconds;
+    const bool first_or_better = a == 0 || result.quality.normalised_mutual_information >
+                                               best.quality.normalised_mutual_information;
+    if (first_or_better) best = std::move(result);
+    best.attempts = static_cast<int>(a) + 1;
+    best.improved_on_start = improved_on_start(best);
+    if (best.improved_on_start) break;
+  }
+  best.seconds = seconds;
+  if (best.attempts > 1)
+    best.method += " (attempt " + std::to_string(best.attempts) + ": earlier ones diverged)";
+  return best;
 }
 
 bool same_frame_of_reference(const std::string& fixed_frame_uid,

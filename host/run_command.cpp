@@ -101,6 +101,17 @@ RegistrationRecord align(
   else
     result =
         register_rigid(reference, moving, registration_options(study.registration), reference_body);
+  if (!result.improved_on_start) {
+    char why[256];
+    std::snprintf(why, sizeof why,
+                  "registering %s%s%s to the reference diverged in %d attempts (normalised mutual "
+                  "information %.4f at the start, %.4f after)",
+                  moving_sequence.c_str(), moving_timepoint.empty() ? "" : " ",
+                  moving_timepoint.c_str(), result.attempts,
+                  result.start_quality.normalised_mutual_information,
+                  result.quality.normalised_mutual_information);
+    throw InputError("patient " + patient + ": " + why);
+  }
   record.method = result.method;
   record.transform = result.transform.to_string();
   record.final_metric = result.final_metric_value;

@@ -209,6 +209,11 @@ TEST_CASE("Rigid registration recovers a planted transform between two modalitie
   CHECK(result.iterations_per_level.size() == options.shrink_factors.size());
   CHECK(result.total_iterations > 0);
   CHECK(result.final_metric_value < 0.0);
+  // A converging registration needs one attempt and says it improved on its start.
+  CHECK(result.attempts == 1);
+  CHECK(result.improved_on_start);
+  CHECK(result.quality.normalised_mutual_information >
+        result.start_quality.normalised_mutual_information);
 
   // Aligned, the images share more information than they did at the identity.
   const AlignmentQuality unregistered = measure_alignment(
