@@ -76,6 +76,16 @@ std::string manifest_error(const CohortTempDir& dir, const std::string& yaml) {
   return "";
 }
 
+// Three patients' files and manifest text ("patients:" and the list): P001 sound, P002's CT file
+// missing, P003's "dose" key misspelt "doze".
+std::string two_bad_of_three(const CohortTempDir& dir) {
+  for (const char* id : {"P001", "P002", "P003"}) dir.touch_patient(id);
+  fs::remove(dir.path / "P002/ct.nii.gz");
+  std::string p3 = patient_yaml("P003");
+  p3.replace(p3.find("    dose:"), 9, "    doze:");
+  return "patients:\n" + patient_yaml("P001") + patient_yaml("P002") + p3;
+}
+
 // How many problems an error message lists ("N problems:").
 int problem_count(const std::string& message) {
   const auto colon = message.find(" problem");
@@ -181,15 +191,9 @@ TEST_CASE("Dose bands must be ascending and must not overlap", "[cohort]") {
 TEST_CASE("Two missing files and a typo'd field are reported at once, naming patient and field",
           "[cohort]") {
   CohortTempDir dir;
-  dir.touch_patient("P001");
-  dir.touch_patient("P002");
-  dir.touch_patient("P003");
-  fs::remove(dir.path / "P002/ct.nii.gz");
+  const std::string patients = two_bad_of_three(dir);
   fs::remove(dir.path / "P003/post_FatFrac.nii.gz");
-  std::string p3 = patient_yaml("P003");
-  p3.replace(p3.find("    dose:"), 9, "    doze:");
-  const std::string error =
-      manifest_error(dir, "patients:\n" + patient_yaml("P001") + patient_yaml("P002") + p3);
+  const std::string error = manifest_error(dir, patients);
 
   INFO(error);
   CHECK(problem_count(error) == 3);
@@ -206,13 +210,7 @@ TEST_CASE("Two missing files and a typo'd field are reported at once, naming pat
 TEST_CASE("For a run, a patient's problems reject that patient only; settings problems stop all",
           "[cohort]") {
   CohortTempDir dir;
-  dir.touch_patient("P001");
-  dir.touch_patient("P002");
-  dir.touch_patient("P003");
-  fs::remove(dir.path / "P002/ct.nii.gz");
-  std::string p3 = patient_yaml("P003");
-  p3.replace(p3.find("    dose:"), 9, "    doze:");
-  const std::string patients = "patients:\n" + patient_yaml("P001") + patient_yaml("P002") + p3;
+  const std::string patients = two_bad_of_three(dir);
   const CohortManifestReading reading =
       read_cohort_manifest_for_run(dir.touch("cohort.yaml", patients));
   REQUIRE(reading.manifest.patients.size() == 1);

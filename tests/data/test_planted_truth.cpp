@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 #include <string>
 
@@ -24,6 +25,7 @@
 #include "host/synth.hpp"
 #include "io/result_store.hpp"
 #include "stats/study.hpp"
+#include "support/planted_registrations.hpp"
 
 using namespace doseomics;
 namespace fs = std::filesystem;
@@ -95,30 +97,15 @@ TEST_CASE("The demo chain recovers the planted truth: registrations, slopes, cor
 
   SECTION("every registration is within 1 mm of the planted transform over the body") {
     ResultStore store(store_path((cohort.root / "results").string()));
-    std::map<std::string, std::vector<RegistrationRecord>> registrations;
-    for (const RegistrationRecord& record : store.registrations())
-      registrations[record.patient_id].push_back(record);
-    REQUIRE(registrations.size() == truth.at("patients").size());
-    for (const auto& patient : truth.at("patients")) {
-      const std::string id = patient.at("id");
-      const FloatImage3D::Pointer reference =
-          read_float_image((cohort.root / "cohort" / id / "pre_T2fs.nii.gz").string());
-      const MaskImage3D::Pointer body = body_mask(reference);
-      for (const RegistrationRecord& record : registrations[id]) {
-        const auto& planted = record.moving_sequence == "CT"
-                                  ? patient.at("mr").at("pre").at("T2fs").at("mr_to_ct")
-                                  : patient.at("mr")
-                                        .at(record.moving_timepoint)
-                                        .at(record.moving_sequence)
-                                        .at("reference_to_mr");
-        const TransformDiscrepancy error = transform_discrepancy(
-            RigidTransform::from_string(record.transform),
-            RigidTransform::from_string(planted.at("text").get<std::string>()), body, 1);
-        INFO(id << " " << record.moving_sequence << " " << record.moving_timepoint << ": "
-                << error.max_mm << " mm");
-        CHECK(error.max_mm < kRegistrationMaxErrorMm);
-      }
+    const auto errors = test::planted_registration_errors(store, truth, cohort.root / "cohort");
+    std::set<std::string> patients;
+    for (const auto& error : errors) {
+      patients.insert(error.patient);
+      INFO(error.patient << " " << error.sequence << " " << error.timepoint << ": " << error.max_mm
+                         << " mm");
+      CHECK(error.max_mm < kRegistrationMaxErrorMm);
     }
+    CHECK(patients.size() == truth.at("patients").size());
   }
 
   SECTION("a registration that diverges is detected and tried again until it converges") {

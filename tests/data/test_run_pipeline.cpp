@@ -24,6 +24,7 @@
 #include "host/synth.hpp"
 #include "io/result_store.hpp"
 #include "io/rtdose.hpp"
+#include "support/planted_registrations.hpp"
 
 using namespace doseomics;
 namespace fs = std::filesystem;
@@ -118,30 +119,15 @@ TEST_CASE("A synthetic cohort runs end to end and a killed run resumes to the sa
   // at every body voxel of the reference grid.
   std::ifstream truth_file(root / "cohort" / "truth.json");
   const nlohmann::json truth = nlohmann::json::parse(truth_file);
-  std::map<std::string, std::vector<RegistrationRecord>> registrations;
-  for (const RegistrationRecord& record : whole.registrations())
-    registrations[record.patient_id].push_back(record);
-  for (const auto& patient : truth.at("patients")) {
-    const std::string id = patient.at("id");
-    const FloatImage3D::Pointer reference =
-        read_float_image((root / "cohort" / id / "pre_T2fs.nii.gz").string());
-    const MaskImage3D::Pointer body = body_mask(reference);
-    REQUIRE(registrations[id].size() == 1 + kSequences * kTimepoints - 1);
-    for (const RegistrationRecord& record : registrations[id]) {
-      const auto& planted = record.moving_sequence == "CT"
-                                ? patient.at("mr").at("pre").at("T2fs").at("mr_to_ct")
-                                : patient.at("mr")
-                                      .at(record.moving_timepoint)
-                                      .at(record.moving_sequence)
-                                      .at("reference_to_mr");
-      const TransformDiscrepancy error = transform_discrepancy(
-          RigidTransform::from_string(record.transform),
-          RigidTransform::from_string(planted.at("text").get<std::string>()), body, 1);
-      INFO(id << " " << record.moving_sequence << " " << record.moving_timepoint << ": "
-              << error.max_mm << " mm");
-      CHECK(error.max_mm < kRegistrationMaxErrorMm);
-    }
+  std::map<std::string, int> registrations_per_patient;
+  for (const auto& error : test::planted_registration_errors(whole, truth, root / "cohort")) {
+    ++registrations_per_patient[error.patient];
+    INFO(error.patient << " " << error.sequence << " " << error.timepoint << ": " << error.max_mm
+                       << " mm");
+    CHECK(error.max_mm < kRegistrationMaxErrorMm);
   }
+  for (const auto& patient : truth.at("patients"))  // the CT and every MR but the reference
+    CHECK(registrations_per_patient[patient.at("id")] == 1 + kSequences * kTimepoints - 1);
 
   // The planted response: post-treatment FatFrac rises with the dose band.
   std::map<int, std::pair<double, int>> post_fat_fraction;  // band -> (sum, count)
