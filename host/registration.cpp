@@ -450,7 +450,17 @@ RegistrationResult register_rigid(const FloatImage3D* fixed, const FloatImage3D*
   RegistrationResult best;
   double seconds = 0.0;
   for (std::size_t a = 0; a < attempts.size(); ++a) {
-    RegistrationResult result = register_once(fixed, moving, attempts[a], fixed_mask);
+    RegistrationResult result;
+    if (a == 0) {
+      result = register_once(fixed, moving, attempts[a], fixed_mask);
+    } else {
+      try {  // a retry ITK refuses (e.g. a level too coarse for a small image) is just skipped
+        result = register_once(fixed, moving, attempts[a], fixed_mask);
+      } catch (const InputError&) {
+        best.attempts = static_cast<int>(a) + 1;
+        continue;
+      }
+    }
     seconds += result.seconds;
     const bool first_or_better = a == 0 || result.quality.normalised_mutual_information >
                                                best.quality.normalised_mutual_information;
