@@ -61,29 +61,53 @@ DOSEOMICS_HD inline void glcm_nanmean_over_angles(double* per_angle, int angle_c
   }
 }
 
-// GLCM weight of an offset under a weighting norm: exp(-d^2), with d measured in mm (spacing in
-// z, y, x order as the offset) by the norm; PyRadiomics' euclidean squares the 2-norm away.
-DOSEOMICS_HD inline double glcm_angle_weight(WeightingNorm norm, const Offset& offset,
-                                             const double spacing_zyx_mm[3]) {
+// Length of an offset in mm (spacing in z, y, x order as the offset) under a weighting norm, and
+// its square, each as PyRadiomics computes it: the euclidean square is the plain sum of squares
+// (GLCM's exp(-d^2) squares the 2-norm away), the others are d * d. Zero for no weighting.
+struct OffsetLength {
+  double d = 0.0;
+  double d_squared = 0.0;
+};
+DOSEOMICS_HD inline OffsetLength offset_length_mm(WeightingNorm norm, const Offset& offset,
+                                                  const double spacing_zyx_mm[3]) {
   const double d[3] = {std::fabs(static_cast<double>(offset.dz)) * spacing_zyx_mm[0],
                        std::fabs(static_cast<double>(offset.dy)) * spacing_zyx_mm[1],
                        std::fabs(static_cast<double>(offset.dx)) * spacing_zyx_mm[2]};
+  OffsetLength length;
   switch (norm) {
     case WeightingNorm::infinity: {
       double m = d[0];
       if (d[1] > m) m = d[1];
       if (d[2] > m) m = d[2];
-      return std::exp(-(m * m));
+      length.d = m;
+      length.d_squared = m * m;
+      break;
     }
     case WeightingNorm::euclidean:
-      return std::exp(-(((0.0 + d[0] * d[0]) + d[1] * d[1]) + d[2] * d[2]));
-    case WeightingNorm::manhattan: {
-      const double s = ((0.0 + d[0]) + d[1]) + d[2];
-      return std::exp(-(s * s));
-    }
+      length.d_squared = ((0.0 + d[0] * d[0]) + d[1] * d[1]) + d[2] * d[2];
+      length.d = std::sqrt(length.d_squared);
+      break;
+    case WeightingNorm::manhattan:
+      length.d = ((0.0 + d[0]) + d[1]) + d[2];
+      length.d_squared = length.d * length.d;
+      break;
     default:
-      return 1.0;
+      break;
   }
+  return length;
+}
+
+// Whether `norm` weights angles at all (none and no_weighting give every angle weight 1).
+DOSEOMICS_HD inline bool weights_angles(WeightingNorm norm) {
+  return norm == WeightingNorm::infinity || norm == WeightingNorm::euclidean ||
+         norm == WeightingNorm::manhattan;
+}
+
+// GLCM weight of an offset under a weighting norm: exp(-d^2).
+DOSEOMICS_HD inline double glcm_angle_weight(WeightingNorm norm, const Offset& offset,
+                                             const double spacing_zyx_mm[3]) {
+  if (!weights_angles(norm)) return 1.0;
+  return std::exp(-offset_length_mm(norm, offset, spacing_zyx_mm).d_squared);
 }
 
 // Doubles of workspace that glcm_symmetric_eigenvalues needs for an n x n matrix.

@@ -14,26 +14,11 @@
 namespace doseomics {
 
 // GLRLM weight of an offset: unlike GLCM's exp(-d^2), PyRadiomics weights runs by the distance d
-// itself, measured in mm (spacing in z, y, x order as the offset) by the norm.
+// itself (offset_length_mm in kernels/core/glcm.hpp).
 DOSEOMICS_HD inline double glrlm_angle_weight(WeightingNorm norm, const Offset& offset,
                                               const double spacing_zyx_mm[3]) {
-  const double d[3] = {std::fabs(static_cast<double>(offset.dz)) * spacing_zyx_mm[0],
-                       std::fabs(static_cast<double>(offset.dy)) * spacing_zyx_mm[1],
-                       std::fabs(static_cast<double>(offset.dx)) * spacing_zyx_mm[2]};
-  switch (norm) {
-    case WeightingNorm::infinity: {
-      double m = d[0];
-      if (d[1] > m) m = d[1];
-      if (d[2] > m) m = d[2];
-      return m;
-    }
-    case WeightingNorm::euclidean:
-      return std::sqrt(((0.0 + d[0] * d[0]) + d[1] * d[1]) + d[2] * d[2]);
-    case WeightingNorm::manhattan:
-      return ((0.0 + d[0]) + d[1]) + d[2];
-    default:
-      return 1.0;
-  }
+  if (!weights_angles(norm)) return 1.0;
+  return offset_length_mm(norm, offset, spacing_zyx_mm).d;
 }
 
 // Doubles of workspace that glrlm_features_one_angle needs for an n x nr matrix.
